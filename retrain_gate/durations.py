@@ -24,7 +24,7 @@ def parse_duration(text: str) -> timedelta:
 def format_duration(value: timedelta) -> str:
     """The shortest exact spelling: 2d, 36h, 90m, 45s."""
     seconds = value.total_seconds()
-    for unit, size in (("w", 7 * 86400), ("d", 86400), ("h", 3600), ("m", 60)):
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
         if seconds and seconds % size == 0:
             return f"{int(seconds // size)}{unit}"
     if seconds >= 86400:

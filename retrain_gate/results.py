@@ -125,5 +125,11 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        """The highest problem exit code (0 when every model was decided cleanly)."""
-        return max((p.exit_code for m in self.models for p in m.problems), default=0)
+        """0 when every model was decided; else the highest problem's exit code.
+
+        A model whose decision is `error` without a file problem (a missing value, too few
+        observations) is a data error: 3.
+        """
+        codes = [p.exit_code for m in self.models for p in m.problems]
+        codes += [3 for m in self.models if m.decision == "error" and not m.problems]
+        return max(codes, default=0)

@@ -1,0 +1,108 @@
+"""Options shared by several subcommands, and how they are read."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from retrain_gate.config import Config, find_config, load_config
+from retrain_gate.errors import EXIT_FAIL_ON, UsageError
+from retrain_gate.results import DECISIONS, Report
+
+
+def add_config_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="the config file (default: retrain-gate.yml or .github/retrain-gate.yml)",
+    )
+    parser.add_argument(
+        "--root",
+        metavar="DIR",
+        help="the repository root that config paths are relative to (default: the config's "
+        "folder, or its parent when the config is in .github/)",
+    )
+
+
+def add_report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format", choices=("terminal", "markdown", "json"), default="terminal",
+        help="how to print the report (default: terminal)",
+    )
+    parser.add_argument("--output", metavar="PATH", help="write the report to a file, not stdout")
+    parser.add_argument(
+        "--now", metavar="TIME", type=parse_now,
+        help="evaluate as of this date or ISO 8601 time (default: the current time, UTC)",
+    )
+    parser.add_argument(
+        "--model", action="append", default=[], metavar="NAME",
+        help="evaluate only this model (repeat for several; default: all)",
+    )
+
+
+def parse_now(text: str) -> datetime:
+    """--now: a date (midnight UTC) or an ISO 8601 time (UTC when no zone is given)."""
+    value = text.strip()
+    try:
+        parsed = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date or ISO 8601 time (e.g. 2026-11-28 or 2026-11-28T06:00:00Z)"
+        ) from None
+    return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(
+        timezone.utc
+    )
+
+
+def now_or_current(value: datetime | None) -> datetime:
+    return value if value is not None else datetime.now(timezone.utc)
+
+
+def read_config(args: argparse.Namespace) -> Config:
+    path = find_config(args.config, cwd=Path.cwd())
+    root = Path(args.root).resolve() if getattr(args, "root", None) else None
+    return load_config(path, root=root)
+
+
+def parse_fail_on(text: str) -> frozenset[str]:
+    values = frozenset(v.strip() for v in text.split(",") if v.strip())
+    unknown = values - set(DECISIONS)
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"--fail-on takes {', '.join(DECISIONS)} (comma-separated), not {', '.join(sorted(unknown))}"
+        )
+    return values
+
+
+def color_wanted(stream: object) -> bool:
+    """Colour only on a terminal, and never with NO_COLOR set (https://no-color.org)."""
+    if "NO_COLOR" in os.environ:
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def emit(text: str, *, output: str | None) -> None:
+    """Write a rendered report to --output or stdout."""
+    if output:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write the report: {exc.strerror}", file=output) from None
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def exit_code(report: Report, fail_on: frozenset[str]) -> int:
+    """Data errors first (3), then --fail-on (1), else 0: the gate decided."""
+    if report.exit_code:
+        return report.exit_code
+    if any(m.decision in fail_on for m in report.models):
+        return EXIT_FAIL_ON
+    return 0

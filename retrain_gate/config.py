@@ -1,0 +1,531 @@
+"""Load and validate `retrain-gate.yml`: YAML (safely) -> JSON Schema -> typed Config.
+
+Errors name the file, line and column and say how to fix it:
+`retrain-gate.yml:12:9: unknown key 'treshold' in models.churn.triggers[1] (did you mean 'threshold'?)`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from retrain_gate.durations import parse_duration
+from retrain_gate.errors import ConfigError
+from retrain_gate.kinds import Kind, RuleConfig
+from retrain_gate.metrics import Format
+
+CONFIG_NAMES = ("retrain-gate.yml", ".github/retrain-gate.yml")
+SCHEMA_ID = "https://github.com/retrain-gate/retrain-gate/schema/retrain-gate.schema.json"
+PathPart = str | int
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """Where a model's metrics are committed."""
+
+    path: str
+    time: str = "date"
+    format: Format = "auto"
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class DispatchConfig:
+    """What to start when the gate decides `retrain`, and the guards against doing it twice."""
+
+    event: Literal["workflow_dispatch", "repository_dispatch"]
+    workflow: str | None = None
+    ref: str | None = None
+    inputs: Mapping[str, str] = field(default_factory=dict)
+    event_type: str | None = None
+    client_payload: Mapping[str, Any] = field(default_factory=dict)
+    cooldown: timedelta | None = None
+    in_flight: bool = True
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    name: str
+    metrics: SourceConfig | None
+    baseline: str | None
+    triggers: tuple[RuleConfig, ...]
+    checks: tuple[RuleConfig, ...]
+    dispatch: DispatchConfig | None = None
+    line: int | None = None
+
+    @property
+    def rules(self) -> tuple[RuleConfig, ...]:
+        return self.triggers + self.checks
+
+
+@dataclass(frozen=True)
+class Config:
+    path: str  # as the user named it, for messages
+    root: Path  # the repository root: config paths are relative to it
+    models: Mapping[str, ModelConfig]
+    text: str = ""
+
+
+def kinds(role: str) -> Mapping[str, Kind]:
+    from retrain_gate.checks import CHECKS
+    from retrain_gate.rules import TRIGGERS
+
+    return TRIGGERS if role == "trigger" else CHECKS
+
+
+# --- YAML with positions ------------------------------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys (PyYAML silently keeps the last one)."""
+
+
+def _compose(text: str, *, display: str) -> tuple[Any, yaml.Node | None]:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, None
+        _refuse_duplicates(node, display=display)
+        return loader.construct_document(node), node
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise ConfigError(
+            f"invalid YAML: {exc.problem or exc.context}",
+            file=display,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"invalid YAML: {exc}", file=display) from None
+    finally:
+        loader.dispose()
+
+
+def _refuse_duplicates(node: yaml.Node, *, display: str) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, yaml.Node] = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in seen:
+                    first = seen[key.value].start_mark.line + 1
+                    raise ConfigError(
+                        f"duplicate key {key.value!r} (first written on line {first})",
+                        file=display,
+                        line=key.start_mark.line + 1,
+                        column=key.start_mark.column + 1,
+                        hint="YAML keeps only the last one; remove one of them",
+                    )
+                seen[key.value] = key
+            _refuse_duplicates(value, display=display)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _refuse_duplicates(item, display=display)
+
+
+def position(node: yaml.Node | None, path: Sequence[PathPart], *, key: bool = False) -> tuple[int | None, int | None]:
+    """(line, column), 1-based, of the value at `path` (or of its key, with key=True)."""
+    current = node
+    mark_node = node
+    for part in path:
+        if isinstance(current, yaml.MappingNode):
+            for k, v in current.value:
+                if isinstance(k, yaml.ScalarNode) and k.value == str(part):
+                    mark_node = k if key and part == path[-1] else v
+                    current = v
+                    break
+            else:
+                break
+        elif isinstance(current, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(current.value):
+                break
+            current = mark_node = current.value[part]
+        else:
+            break
+    if mark_node is None:
+        return None, None
+    return mark_node.start_mark.line + 1, mark_node.start_mark.column + 1
+
+
+def dotted(path: Sequence[PathPart]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "the top level"
+
+
+# --- schema ---------------------------------------------------------------------------------
+
+
+def rule_schema(kind: Kind) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "title": kind.name,
+        "description": kind.doc.split("\n\n")[0],
+        "required": ["name", *kind.required],
+        "additionalProperties": False,
+        "properties": dict(kind.options),
+        "anyOf": [{"required": [k]} for k in kind.keys] + [{"required": ["kind"]}],
+    }
+
+
+def build_schema() -> dict[str, Any]:
+    """The JSON Schema of the config, built from the rule and check registries."""
+    from retrain_gate.kinds import DURATION
+
+    triggers = [rule_schema(k) for k in kinds("trigger").values()]
+    checks = [rule_schema(k) for k in kinds("check").values()]
+    dispatch = {
+        "type": "object",
+        "additionalProperties": False,
+        "description": "What to start when the gate decides retrain.",
+        "properties": {
+            "workflow": {
+                "type": ["string", "integer"],
+                "description": "workflow_dispatch: the workflow's file name (retrain.yml) or id.",
+            },
+            "ref": {"type": "string", "description": "The branch or tag to run it on."},
+            "inputs": {
+                "type": "object",
+                "maxProperties": 20,
+                "additionalProperties": {"type": ["string", "number", "boolean"]},
+                "description": "Extra workflow_dispatch inputs (the gate adds model, reasons, "
+                "gate_run_url).",
+            },
+            "event_type": {
+                "type": "string",
+                "maxLength": 100,
+                "description": "repository_dispatch: the event type.",
+            },
+            "client_payload": {"type": "object", "maxProperties": 6},
+            "cooldown": {**DURATION, "description": "No dispatch if a run started this recently."},
+            "in_flight": {
+                "type": "boolean",
+                "description": "Hold the dispatch while a retraining run is queued or running "
+                "(default true).",
+            },
+        },
+        "oneOf": [{"required": ["workflow"]}, {"required": ["event_type"]}],
+    }
+    model = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "metrics": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["path"],
+                "properties": {
+                    "path": {"type": "string", "description": "A metric file, or a glob."},
+                    "time": {
+                        "type": "string",
+                        "description": "The field holding the time, or `filename`.",
+                    },
+                    "format": {"enum": ["auto", "csv", "json", "jsonl", "yaml"]},
+                },
+            },
+            "baseline": {"type": "string", "description": "The model card (JSON or YAML)."},
+            "dispatch": dispatch,
+            "triggers": {"type": "array", "items": {"anyOf": triggers}},
+            "checks": {"type": "array", "items": {"anyOf": checks}},
+        },
+        "required": ["triggers"],
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "retrain-gate config",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["version", "models"],
+        "properties": {
+            "version": {"const": 1},
+            "models": {
+                "type": "object",
+                "minProperties": 1,
+                "propertyNames": {"pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"},
+                "additionalProperties": model,
+            },
+        },
+    }
+
+
+# --- validation with good messages --------------------------------------------------------
+
+
+class _Errors:
+    """Collects the first error; validation stops there (one message, one location)."""
+
+    def __init__(self, display: str, node: yaml.Node | None) -> None:
+        self.display = display
+        self.node = node
+
+    def fail(self, message: str, path: Sequence[PathPart], *, key: bool = False,
+             hint: str | None = None) -> ConfigError:
+        line, column = position(self.node, path, key=key)
+        return ConfigError(message, file=self.display, line=line, column=column, hint=hint)
+
+
+def _suggest(word: str, choices: Sequence[str]) -> str | None:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+def _kind_of(rule: Mapping[str, Any], role: str, path: list[PathPart], errors: _Errors) -> Kind:
+    registry = kinds(role)
+    if "kind" in rule:
+        name = str(rule["kind"])
+        if name not in registry:
+            hint = _suggest(name, list(registry)) or f"kinds: {', '.join(registry)}"
+            raise errors.fail(f"unknown {role} kind {name!r} in {dotted(path)}", [*path, "kind"], hint=hint)
+        return registry[name]
+    matches = [k for k in registry.values() if any(key in rule for key in k.keys)]
+    # `above:` selects a threshold rule, but a drift rule takes `above:` too: a kind whose
+    # selecting keys are all options of another matching kind yields to that kind.
+    matches = [
+        m
+        for m in matches
+        if not any(
+            n is not m and all(key in n.options for key in m.keys if key in rule) for n in matches
+        )
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    keys = [key for k in registry.values() for key in k.keys]
+    if len(matches) > 1:
+        names = " and ".join(m.name for m in matches)
+        raise errors.fail(f"{dotted(path)} mixes the keys of {names}", path,
+                          hint="split it into two rules, or set `kind:`")
+    for given in rule:
+        suggestion = _suggest(str(given), keys)
+        if suggestion:
+            raise errors.fail(f"unknown key {given!r} in {dotted(path)}", [*path, str(given)],
+                              key=True, hint=suggestion)
+    raise errors.fail(
+        f"{dotted(path)} does not say what to {'watch' if role == 'trigger' else 'check'}",
+        path,
+        hint=f"give one of: {', '.join(keys)}",
+    )
+
+
+def _check_with(schema: Mapping[str, Any], data: Any, path: list[PathPart], errors: _Errors) -> None:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is None:
+        return
+    where = [*path, *error.absolute_path]
+    if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
+        allowed = list(error.schema.get("properties", {}))
+        extra = [k for k in error.instance if k not in allowed]
+        if extra:
+            name = str(extra[0])
+            raise errors.fail(f"unknown key {name!r} in {dotted(where)}", [*where, name], key=True,
+                              hint=_suggest(name, allowed) or f"allowed: {', '.join(allowed)}")
+    if error.validator == "required":
+        raise errors.fail(f"{dotted(where)}: {error.message}", where)
+    if error.validator in ("oneOf", "anyOf") and "pattern" in str(error.schema):
+        raise errors.fail(f"{dotted(where)}: {error.instance!r} is not valid here", where,
+                          hint=str(error.schema.get("description", "")) or None)
+    if error.validator == "pattern":
+        raise errors.fail(f"{dotted(where)}: {error.instance!r} is not valid here", where,
+                          hint=str(error.schema.get("description", "")) or None)
+    raise errors.fail(f"{dotted(where)}: {error.message}", where)
+
+
+def _is_rate(metric: str) -> bool:
+    """Metrics that are fractions in [0, 1]: `*rate*` segments and classification scores."""
+    scores = {"accuracy", "precision", "recall", "f1", "auc", "roc_auc", "pr_auc"}
+    return any(part.endswith("rate") or part in scores for part in metric.lower().split("."))
+
+
+def _semantic(rule: Mapping[str, Any], kind: Kind, path: list[PathPart], errors: _Errors) -> None:
+    for option, message in kind.semantic(rule):
+        raise errors.fail(f"{dotted([*path, option])}: {message}", [*path, option])
+    for option in ("max_age", "freshness", "max_gap", "cooldown"):
+        if option in rule:
+            try:
+                parse_duration(rule[option])
+            except ValueError as exc:
+                raise errors.fail(str(exc), [*path, option]) from None
+    metric = str(rule.get("metric", ""))
+    if metric and _is_rate(metric):
+        for option in ("below", "above", "at_least", "at_most"):
+            value = rule.get(option)
+            if isinstance(value, (int, float)) and not 0 <= value <= 1:
+                raise errors.fail(
+                    f"{dotted([*path, option])}: {value} is outside [0, 1], but {metric} is a rate",
+                    [*path, option],
+                    hint=f"write a fraction: {value / 100:g} for {value}%",
+                )
+
+
+def _rules(
+    data: Any, role: str, path: list[PathPart], errors: _Errors
+) -> Iterator[RuleConfig]:
+    names: dict[str, int] = {}
+    for index, rule in enumerate(data or []):
+        where = [*path, index]
+        if not isinstance(rule, Mapping):
+            raise errors.fail(f"{dotted(where)} must be a mapping with a name", where)
+        kind = _kind_of(rule, role, where, errors)
+        _check_with(rule_schema(kind), rule, where, errors)
+        _semantic(rule, kind, where, errors)
+        name = str(rule["name"])
+        if name in names:
+            raise errors.fail(f"two {role}s are named {name!r} ({dotted([*path, names[name]])} "
+                              f"and {dotted(where)})", [*where, "name"], hint="names must be unique")
+        names[name] = index
+        line, _ = position(errors.node, where)
+        options = {k: v for k, v in rule.items() if k not in ("name", "kind", "severity", "missing")}
+        yield RuleConfig(
+            name=name,
+            kind=kind.name,
+            role=role,  # type: ignore[arg-type]
+            options=options,
+            severity=rule.get("severity", "error"),
+            missing=rule.get("missing", "error"),
+            file=errors.display,
+            line=line,
+        )
+
+
+def _dispatch(data: Any, path: list[PathPart], errors: _Errors) -> DispatchConfig | None:
+    if data is None:
+        return None
+    cooldown = None
+    if "cooldown" in data:
+        try:
+            cooldown = parse_duration(data["cooldown"])
+        except ValueError as exc:
+            raise errors.fail(str(exc), [*path, "cooldown"]) from None
+    line, _ = position(errors.node, path)
+    if "workflow" in data:
+        return DispatchConfig(
+            event="workflow_dispatch",
+            workflow=str(data["workflow"]),
+            ref=data.get("ref"),
+            inputs={str(k): _input_text(v) for k, v in data.get("inputs", {}).items()},
+            cooldown=cooldown,
+            in_flight=bool(data.get("in_flight", True)),
+            line=line,
+        )
+    return DispatchConfig(
+        event="repository_dispatch",
+        event_type=str(data["event_type"]),
+        client_payload=dict(data.get("client_payload", {})),
+        cooldown=cooldown,
+        in_flight=bool(data.get("in_flight", True)),
+        line=line,
+    )
+
+
+def _input_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def parse_config(text: str, *, display: str, root: Path) -> Config:
+    """Validate the text of a config and build the typed Config (no file is read)."""
+    data, node = _compose(text, display=display)
+    errors = _Errors(display, node)
+    if data is None:
+        raise ConfigError("the config is empty", file=display,
+                          hint="start with `version: 1` and a `models:` mapping")
+    if not isinstance(data, Mapping):
+        raise errors.fail("the config must be a mapping with `version: 1` and `models:`", [])
+    if "version" in data and data["version"] != 1:
+        raise errors.fail(f"version {data['version']!r} is not supported", ["version"],
+                          hint="this retrain-gate reads version: 1")
+    # Top level and the model mappings first; rules get kind-aware messages below.
+    shallow = build_schema()
+    model_schema = dict(shallow["properties"]["models"]["additionalProperties"])
+    model_schema["properties"] = {
+        **model_schema["properties"],
+        "triggers": {"type": "array"},
+        "checks": {"type": "array"},
+    }
+    shallow["properties"]["models"]["additionalProperties"] = model_schema
+    _check_with(shallow, data, [], errors)
+    models: dict[str, ModelConfig] = {}
+    for name, spec in data["models"].items():
+        path: list[PathPart] = ["models", str(name)]
+        source = None
+        if "metrics" in spec:
+            metrics = spec["metrics"]
+            line, _ = position(node, [*path, "metrics"])
+            source = SourceConfig(path=str(metrics["path"]), time=str(metrics.get("time", "date")),
+                                  format=metrics.get("format", "auto"), line=line)
+        triggers = tuple(_rules(spec.get("triggers"), "trigger", [*path, "triggers"], errors))
+        checks = tuple(_rules(spec.get("checks"), "check", [*path, "checks"], errors))
+        if not triggers:
+            raise errors.fail(f"model {name!r} has no triggers", [*path, "triggers"],
+                              hint="add at least one trigger rule")
+        if source is None:
+            for rule in (*triggers, *checks):
+                if kinds(rule.role)[rule.kind].uses_series:
+                    raise ConfigError(
+                        f"{rule.role} {rule.name!r} reads metrics, but model {name!r} has no `metrics:`",
+                        file=display, line=rule.line,
+                        hint="add metrics: {path: ..., time: date}",
+                    )
+        if "baseline" not in spec:
+            for rule in triggers:
+                if kinds("trigger")[rule.kind].uses_baseline:
+                    raise ConfigError(
+                        f"trigger {rule.name!r} compares with the model card, but model {name!r} "
+                        "has no `baseline:`",
+                        file=display, line=rule.line,
+                        hint="add baseline: path/to/model_card.json",
+                    )
+        line, _ = position(node, path, key=True)
+        models[str(name)] = ModelConfig(
+            name=str(name),
+            metrics=source,
+            baseline=spec.get("baseline"),
+            triggers=triggers,
+            checks=checks,
+            dispatch=_dispatch(spec.get("dispatch"), [*path, "dispatch"], errors),
+            line=line,
+        )
+    return Config(path=display, root=root, models=models, text=text)
+
+
+def find_config(explicit: str | None, *, cwd: Path) -> Path:
+    """`--config`, else retrain-gate.yml or .github/retrain-gate.yml in the current folder."""
+    if explicit:
+        return Path(explicit)
+    for name in CONFIG_NAMES:
+        if (cwd / name).is_file():
+            return Path(name)
+    raise ConfigError(
+        "no config found: looked for " + " and ".join(CONFIG_NAMES),
+        hint="create retrain-gate.yml, or pass --config PATH",
+    )
+
+
+def repository_root(config_path: Path) -> Path:
+    """The folder holding the config, or its parent when the config is in `.github/`."""
+    folder = config_path.resolve().parent
+    return folder.parent if folder.name == ".github" else folder
+
+
+def load_config(path: Path, *, root: Path | None = None) -> Config:
+    """Read, parse and validate a config file."""
+    display = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("config file not found", file=display) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the config: {exc}", file=display) from None
+    return parse_config(text, display=display, root=root or repository_root(path))

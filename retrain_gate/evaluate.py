@@ -1,0 +1,58 @@
+"""The evaluate stage: pure. Given a model's config and its loaded data, and `now`, return
+its ModelResult. No I/O, no clock: the same inputs always give the same result."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from retrain_gate.config import ModelConfig, kinds
+from retrain_gate.decide import decide
+from retrain_gate.kinds import Context
+from retrain_gate.load import ModelData
+from retrain_gate.results import ModelResult, Outcome, Problem
+
+
+def context_for(model: ModelConfig, data: ModelData, *, now: datetime, end: int | None = None) -> Context:
+    """The rules' view of the data; `end` hides observations from index `end` on."""
+    series_problem = baseline_problem = None
+    if data.series is None and model.metrics is not None:
+        series_problem = next(iter(data.problems), None)
+    if data.baseline is None and model.baseline is not None:
+        baseline_problem = data.problem_for(model.baseline) or Problem(
+            "the model card could not be read", 3, model.baseline
+        )
+    visible = len(data.series) if data.series is not None else 0
+    return Context(
+        model=model.name,
+        now=now,
+        series=data.series,
+        series_problem=series_problem,
+        end=visible if end is None else min(end, visible),
+        baseline=data.baseline,
+        baseline_problem=baseline_problem,
+        files=data.files,
+    )
+
+
+def evaluate_rules(model: ModelConfig, ctx: Context) -> tuple[tuple[Outcome, ...], tuple[Outcome, ...]]:
+    """(trigger outcomes, check outcomes) in config order."""
+    triggers = tuple(kinds("trigger")[r.kind].evaluate(r, ctx) for r in model.triggers)
+    checks = tuple(kinds("check")[r.kind].evaluate(r, ctx) for r in model.checks)
+    return triggers, checks
+
+
+def evaluate_model(
+    model: ModelConfig, data: ModelData, *, now: datetime, end: int | None = None
+) -> ModelResult:
+    """Evaluate every trigger and check of one model and decide."""
+    ctx = context_for(model, data, now=now, end=end)
+    triggers, checks = evaluate_rules(model, ctx)
+    decision, summary = decide(triggers, checks, data.problems)
+    return ModelResult(
+        model=model.name,
+        decision=decision,
+        summary=summary,
+        triggers=triggers,
+        checks=checks,
+        problems=data.problems,
+    )

@@ -1,0 +1,35 @@
+"""The pipeline for one run: load config -> load metrics -> evaluate -> decide -> Report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from retrain_gate.config import Config, ModelConfig
+from retrain_gate.errors import ConfigError
+from retrain_gate.evaluate import evaluate_model
+from retrain_gate.load import load_model
+from retrain_gate.results import ModelResult, Report
+
+
+def select_models(config: Config, names: Sequence[str] = ()) -> list[ModelConfig]:
+    """The models to evaluate: all, or the ones named (unknown names are a usage error)."""
+    if not names:
+        return list(config.models.values())
+    unknown = [n for n in names if n not in config.models]
+    if unknown:
+        raise ConfigError(
+            f"no model named {unknown[0]!r} in the config",
+            file=config.path,
+            hint=f"models: {', '.join(config.models)}",
+        )
+    return [config.models[n] for n in names]
+
+
+def check(config: Config, *, now: datetime, models: Sequence[str] = ()) -> Report:
+    """Evaluate each selected model independently: one model's bad data is its own `error`."""
+    results: list[ModelResult] = []
+    for model in select_models(config, models):
+        data = load_model(config, model)
+        results.append(evaluate_model(model, data, now=now))
+    return Report(now=now, config_path=config.path, models=tuple(results))

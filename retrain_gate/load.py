@@ -1,0 +1,159 @@
+"""The load stage: read every file a model's rules need, once, before evaluation.
+
+A file that cannot be read becomes a `Problem` in the model's data (an outcome, not a
+crash): rules that need it report an error and the model's decision is `error`.
+A rule naming a metric the metric file does not provide is a config error at the rule's line.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from retrain_gate.config import Config, ModelConfig, kinds
+from retrain_gate.errors import ConfigError, DataError, GateError
+from retrain_gate.metrics import (
+    Baseline,
+    Series,
+    load_baseline,
+    load_series,
+    parse_json,
+    parse_yaml,
+    read_records,
+    read_text,
+    resolve_inside,
+)
+from retrain_gate.results import Problem
+
+
+@dataclass(frozen=True)
+class ModelData:
+    """Everything one model's rules read, already parsed."""
+
+    series: Series | None = None
+    baseline: Baseline | None = None
+    files: Mapping[str, object] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+
+    def problem_for(self, source: str) -> Problem | None:
+        return next((p for p in self.problems if p.file == source), None)
+
+
+def problem(error: GateError) -> Problem:
+    return Problem(message=error.message + (f" ({error.hint})" if error.hint else ""),
+                   exit_code=error.exit_code, file=error.file, line=error.line)
+
+
+def series_fields(model: ModelConfig) -> tuple[set[str], set[str]]:
+    """(numeric metrics, presence-only fields) the model's rules read from its series."""
+    metrics: set[str] = set()
+    presence: set[str] = set()
+    for rule in model.rules:
+        if rule.metric:
+            metrics.add(rule.metric)
+        if rule.kind == "required_fields":
+            presence.update(str(f) for f in rule.options["required"])
+    return metrics, presence - metrics
+
+
+def load_model(config: Config, model: ModelConfig) -> ModelData:
+    """Read the model's metric series, model card and auxiliary files."""
+    problems: list[Problem] = []
+    series = baseline = None
+    if model.metrics is not None:
+        metrics, presence = series_fields(model)
+        try:
+            resolve_inside(config.root, model.metrics.path.split("*")[0] or ".",
+                           what="metrics path", file=config.path, line=model.metrics.line)
+            series = load_series(config.root, model.metrics.path, time_field=model.metrics.time,
+                                 metrics=metrics, presence=presence, fmt=model.metrics.format)
+        except GateError as exc:
+            if isinstance(exc, ConfigError):
+                raise
+            problems.append(problem(exc))
+        if series is not None:
+            check_metrics_exist(config, model, series)
+    if model.baseline is not None:
+        try:
+            baseline = load_baseline(config.root, model.baseline)
+        except ConfigError:
+            raise
+        except GateError as exc:
+            problems.append(problem(exc))
+    files: dict[str, object] = {}
+    for rule in model.rules:
+        for relative, kind in kinds(rule.role)[rule.kind].inputs(rule.options):
+            if relative in files:
+                continue
+            try:
+                path = resolve_inside(config.root, relative, what="data file",
+                                      file=config.path, line=rule.line)
+                files[relative] = read_input(path, relative, kind)
+            except ConfigError:
+                raise
+            except GateError as exc:
+                found = problem(exc)
+                files[relative] = found
+                problems.append(found)
+    return ModelData(series=series, baseline=baseline, files=files, problems=tuple(problems))
+
+
+def read_input(path: Path, display: str, kind: str) -> object:
+    if kind == "records":
+        return [(r.where, dict(_unflatten(r.fields))) for r in read_records(path, display=display)]
+    text = read_text(path, display=display)
+    data = parse_yaml(text, display=display) if path.suffix in (".yml", ".yaml") else parse_json(
+        text, display=display
+    )
+    if kind == "distribution":
+        from retrain_gate import drift
+
+        return drift.parse_distributions(data, source=display)
+    if not isinstance(data, Mapping):
+        raise DataError("is not a JSON object", file=display)
+    return data
+
+
+def _unflatten(fields: Mapping[str, object]) -> dict[str, object]:
+    """Records are validated as written: undo the dotted flattening of nested objects."""
+    out: dict[str, object] = {}
+    for key, value in fields.items():
+        target = out
+        parts = key.split(".")
+        for part in parts[:-1]:
+            nested = target.setdefault(part, {})
+            target = nested if isinstance(nested, dict) else {}
+        target[parts[-1]] = value
+    return out
+
+
+def check_metrics_exist(config: Config, model: ModelConfig, series: Series) -> None:
+    """A rule naming a metric that the metric file does not provide is a config error."""
+    numeric, _ = series_fields(model)
+    for rule in model.rules:
+        if rule.metric and rule.metric in numeric and rule.metric not in series.columns:
+            available = sorted(_available(config, model))
+            close = difflib.get_close_matches(rule.metric, available, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"it has: {', '.join(available[:15])}"
+            raise ConfigError(
+                f"{rule.role} {rule.name!r} reads metric {rule.metric!r}, which "
+                f"{series.source} does not provide",
+                file=config.path,
+                line=rule.line,
+                hint=hint,
+            )
+
+
+def _available(config: Config, model: ModelConfig) -> set[str]:
+    assert model.metrics is not None
+    import glob
+
+    pattern = model.metrics.path
+    paths = sorted(glob.glob(str(config.root / pattern))) if "*" in pattern else [
+        str(config.root / pattern)]
+    if not paths:
+        return set()
+    records = read_records(Path(paths[-1]), display=pattern, fmt=model.metrics.format)
+    return {name for r in records for name in r.fields}

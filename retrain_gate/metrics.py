@@ -1,0 +1,411 @@
+"""Load committed metric files into a `Series`, and model cards into a `Baseline`.
+
+Accepted files: CSV (a header row, one row per observation), JSON (a list of records, a
+mapping keyed by date, or one record), JSONL, YAML; one series file, or a glob of per-run
+files with the date in a field or in the file name. Nested fields are read by dotted path
+(`null_rate.age`). Timestamps are dates (midnight UTC) or ISO 8601 with a time zone.
+
+Bad data is named, never guessed: non-numeric values, NaN or infinity, duplicated dates,
+empty files and files that are not what their extension says each raise one `DataError`
+with file and line (or record index). Unsorted rows are sorted; duplicates are an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob as globlib
+import io
+import json
+import math
+import re
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+from retrain_gate.errors import ConfigError, DataError
+
+Format = Literal["auto", "csv", "json", "jsonl", "yaml"]
+_FORMATS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+_FORMATS |= {".yaml": "yaml", ".yml": "yaml"}
+_DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T_](\d{2})[:-]?(\d{2})(?:[:-]?(\d{2}))?Z?)?")
+
+
+@dataclass(frozen=True)
+class Series:
+    """Observations sorted by time; each metric a column aligned with `times`."""
+
+    source: str
+    times: tuple[datetime, ...]
+    columns: Mapping[str, tuple[float | None, ...]]
+    where: tuple[str, ...]  # "file:line" (or "file record N") of each observation
+
+    def __len__(self) -> int:
+        return len(self.times)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """A model card: when the model was trained, and metric values at training time."""
+
+    source: str
+    trained_at: datetime | None
+    values: Mapping[str, float]
+
+    def value(self, metric: str) -> float | None:
+        """The card's value for a metric: `<metric>` or `metrics.<metric>`."""
+        for key in (metric, f"metrics.{metric}"):
+            if key in self.values:
+                return self.values[key]
+        return None
+
+
+@dataclass(frozen=True)
+class Record:
+    """One raw observation before columns are built."""
+
+    fields: Mapping[str, Any]
+    where: str
+    time: datetime | None = None  # known from a key or file name
+
+
+def parse_time(value: object, *, where: str) -> datetime:
+    """A date or an ISO 8601 timestamp with time zone -> aware UTC datetime."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    elif isinstance(value, str) and value.strip():
+        text = value.strip()
+        if len(text) == 10:
+            try:
+                day = date.fromisoformat(text)
+            except ValueError:
+                raise DataError(f"{text!r} is not a date (expected YYYY-MM-DD)", file=where) from None
+            return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+        try:
+            parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+        except ValueError:
+            raise DataError(
+                f"{text!r} is not a date or an ISO 8601 timestamp", file=where
+            ) from None
+    else:
+        raise DataError(f"the time is missing or not text ({value!r})", file=where)
+    if parsed.tzinfo is None:
+        raise DataError(
+            f"timestamp {value!s} has no time zone",
+            file=where,
+            hint="write it with Z or an offset, e.g. 2026-11-20T06:00:00Z",
+        )
+    return parsed.astimezone(timezone.utc)
+
+
+def flatten(value: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """{"a": {"b": 1}} -> {"a.b": 1}: nested fields by dotted path."""
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        name = f"{prefix}{key}"
+        if isinstance(item, Mapping):
+            out.update(flatten(item, f"{name}."))
+        else:
+            out[name] = item
+    return out
+
+
+def to_number(value: object, *, metric: str, where: str) -> float | None:
+    """A metric value: a finite number, or None when missing (empty or null)."""
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return None
+    if isinstance(value, bool):
+        raise DataError(f"{metric} is {value!r}, not a number", file=where)
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        try:
+            number = float(str(value).strip())
+        except ValueError:
+            raise DataError(f"{metric} is {value!r}, not a number", file=where) from None
+    if not math.isfinite(number):
+        raise DataError(
+            f"{metric} is {value!r}; NaN and infinity are not metric values",
+            file=where,
+            hint="leave the value empty (or null) if it is missing",
+        )
+    return number
+
+
+def _format_of(path: Path, declared: Format) -> str:
+    if declared != "auto":
+        return declared
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise DataError(
+            f"cannot tell the format of {path.name} from its extension",
+            file=str(path),
+            hint="use .csv, .json, .jsonl or .yaml, or set `format:` in the config",
+        )
+    return fmt
+
+
+def read_text(path: Path, *, display: str) -> str:
+    """The file's text, or a DataError naming why it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError("file not found", file=display) from None
+    except IsADirectoryError:
+        raise DataError("is a folder, not a file", file=display) from None
+    except OSError as exc:
+        raise DataError(f"cannot read: {exc.strerror}", file=display) from None
+    if b"\0" in data[:8192]:
+        raise DataError("is a binary file, not text", file=display)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"is not UTF-8 text (byte {exc.start})", file=display) from None
+    if not text.strip():
+        raise DataError("is empty", file=display)
+    return text
+
+
+def parse_json(text: str, *, display: str) -> Any:
+    """JSON -> Python, naming the line and column of a syntax error; NaN is refused."""
+
+    def refuse(constant: str) -> Any:
+        raise ValueError(constant)
+
+    try:
+        return json.loads(text, parse_constant=refuse)
+    except json.JSONDecodeError as exc:
+        raise DataError(
+            f"is not valid JSON: {exc.msg} (column {exc.colno})", file=display, line=exc.lineno
+        ) from None
+    except ValueError as exc:
+        raise DataError(
+            f"contains {exc}; NaN and infinity are not metric values", file=display
+        ) from None
+
+
+def parse_yaml(text: str, *, display: str) -> Any:
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DataError(
+            f"is not valid YAML: {problem}",
+            file=display,
+            line=mark.line + 1 if mark else None,
+        ) from None
+
+
+def _records_from_data(data: Any, *, display: str) -> Iterator[Record]:
+    if isinstance(data, list):
+        for index, item in enumerate(data):
+            if not isinstance(item, Mapping):
+                raise DataError(
+                    f"record {index} is {type(item).__name__}, not an object", file=display
+                )
+            yield Record(flatten(item), f"{display} record {index}")
+    elif isinstance(data, Mapping):
+        keyed = data and all(_looks_like_date(key) for key in data)
+        if keyed:
+            for key, item in data.items():
+                where = f"{display} record {key}"
+                if not isinstance(item, Mapping):
+                    raise DataError(f"the value under {key!r} is not an object", file=where)
+                yield Record(flatten(item), where, parse_time(key, where=where))
+        else:
+            yield Record(flatten(data), display)
+    else:
+        raise DataError(
+            f"holds {type(data).__name__}, expected a list of records or a mapping", file=display
+        )
+
+
+def _looks_like_date(key: object) -> bool:
+    return isinstance(key, (str, date)) and bool(_DATE_IN_NAME.fullmatch(str(key).strip()))
+
+
+def read_records(path: Path, *, display: str, fmt: Format = "auto") -> list[Record]:
+    """All observations of one file, in file order."""
+    kind = _format_of(path, fmt)
+    text = read_text(path, display=display)
+    if kind == "csv":
+        if text.lstrip()[:1] in ("{", "["):
+            raise DataError("looks like JSON, not CSV", file=display, hint="rename it to .json")
+        reader = csv.DictReader(io.StringIO(text))
+        if not reader.fieldnames or any(not (f or "").strip() for f in reader.fieldnames):
+            raise DataError("the header row has an empty column name", file=display, line=1)
+        records = []
+        for row in reader:
+            where = f"{display}:{reader.line_num}"
+            if None in row:
+                raise DataError("has more fields than the header", file=display, line=reader.line_num)
+            if any(value is None for value in row.values()):
+                raise DataError("has fewer fields than the header", file=display, line=reader.line_num)
+            records.append(Record(row, where))
+        if not records:
+            raise DataError("has a header but no rows", file=display)
+        return records
+    if kind == "jsonl":
+        records = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            item = parse_json(line, display=f"{display}:{number}")
+            if not isinstance(item, Mapping):
+                raise DataError("is not a JSON object", file=display, line=number)
+            records.append(Record(flatten(item), f"{display}:{number}"))
+        return records
+    data = parse_json(text, display=display) if kind == "json" else parse_yaml(text, display=display)
+    records = list(_records_from_data(data, display=display))
+    if not records:
+        raise DataError("holds no records", file=display)
+    return records
+
+
+def resolve_inside(root: Path, relative: str, *, what: str, file: str | None = None,
+                   line: int | None = None) -> Path:
+    """A config path, resolved under the repository root; escaping it is a config error."""
+    candidate = Path(relative)
+    if candidate.is_absolute():
+        raise ConfigError(
+            f"{what} {relative!r} is an absolute path",
+            file=file,
+            line=line,
+            hint="paths in the config are relative to the repository root",
+        )
+    resolved = (root / candidate).resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        raise ConfigError(
+            f"{what} {relative!r} points outside the repository ({root})",
+            file=file,
+            line=line,
+            hint="keep metric, model card and data files inside the repository",
+        )
+    return resolved
+
+
+def load_series(
+    root: Path,
+    pattern: str,
+    *,
+    time_field: str = "date",
+    metrics: Collection[str] = (),
+    presence: Collection[str] = (),
+    fmt: Format = "auto",
+) -> Series:
+    """Read one metric file or a glob of per-run files into a sorted Series.
+
+    `time_field` names the timestamp field, or is `filename` to take the date from each
+    file's name. Only the `metrics` columns are converted to numbers (others may be text).
+    """
+    root = root.resolve()
+    if any(ch in pattern for ch in "*?["):
+        matches = sorted(globlib.glob(str(root / pattern), recursive=True))
+        paths = [Path(p) for p in matches if Path(p).is_file()]
+        for path in paths:  # a glob may follow a link out of the repository
+            resolve_inside(root, str(path.relative_to(root)), what="metric file")
+        if not paths:
+            raise DataError(f"no file matches the glob {pattern!r}", file=pattern)
+    else:
+        paths = [root / pattern]
+    records: list[Record] = []
+    for path in paths:
+        display = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+        file_records = read_records(path, display=display, fmt=fmt)
+        if time_field == "filename":
+            match = _DATE_IN_NAME.search(path.name)
+            if not match:
+                raise DataError(
+                    "has no date in its name (expected YYYY-MM-DD)", file=display,
+                    hint="or set `time:` to the field that holds the date",
+                )
+            stamp = parse_time(match.group(1), where=display)
+            if match.group(2):
+                stamp = stamp.replace(hour=int(match.group(2)), minute=int(match.group(3)),
+                                      second=int(match.group(4) or 0))
+            file_records = [Record(r.fields, r.where, stamp) for r in file_records]
+        records.extend(file_records)
+    return build_series(
+        records, source=pattern, time_field=time_field, metrics=metrics, presence=presence
+    )
+
+
+def build_series(
+    records: list[Record],
+    *,
+    source: str,
+    time_field: str,
+    metrics: Collection[str],
+    presence: Collection[str] = (),
+) -> Series:
+    """Records -> Series: times parsed and sorted, duplicates refused, metrics numeric."""
+    stamped: list[tuple[datetime, int, Record]] = []
+    for index, record in enumerate(records):
+        if record.time is not None:
+            stamp = record.time
+        else:
+            if time_field not in record.fields:
+                raise DataError(
+                    f"has no time field {time_field!r}", file=record.where,
+                    hint=f"fields are: {', '.join(sorted(record.fields)[:12])}",
+                )
+            stamp = parse_time(record.fields[time_field], where=record.where)
+        stamped.append((stamp, index, record))
+    stamped.sort(key=lambda item: (item[0], item[1]))
+    for (first, _, a), (second, _, b) in zip(stamped, stamped[1:]):
+        if first == second:
+            raise DataError(
+                f"duplicated date {first.isoformat()} (also at {a.where})", file=b.where,
+                hint="keep one observation per time",
+            )
+    columns: dict[str, tuple[float | None, ...]] = {}
+    for metric in metrics:
+        present = [metric in r.fields for _, _, r in stamped]
+        if not any(present):
+            continue  # the load stage reports unknown metrics against the rule's line
+        columns[metric] = tuple(
+            to_number(r.fields.get(metric), metric=metric, where=r.where) for _, _, r in stamped
+        )
+    for name in presence:  # fields that need only be there (text is fine): 1.0 or None
+        if name not in columns:
+            columns[name] = tuple(
+                None if r.fields.get(name) in (None, "") else 1.0 for _, _, r in stamped
+            )
+    return Series(
+        source=source,
+        times=tuple(s for s, _, _ in stamped),
+        columns=columns,
+        where=tuple(r.where for _, _, r in stamped),
+    )
+
+
+def field_names(records: list[Record]) -> set[str]:
+    return {name for r in records for name in r.fields}
+
+
+def load_baseline(root: Path, relative: str) -> Baseline:
+    """A model card (JSON or YAML): `trained_at` and metric values at training time."""
+    path = resolve_inside(root, relative, what="model card")
+    text = read_text(path, display=relative)
+    kind = _format_of(path, "auto")
+    data = parse_yaml(text, display=relative) if kind == "yaml" else parse_json(text, display=relative)
+    if not isinstance(data, Mapping):
+        raise DataError("is not a mapping of fields (a model card)", file=relative)
+    flat = flatten(data)
+    trained_at = None
+    if flat.get("trained_at") is not None:
+        trained_at = parse_time(flat["trained_at"], where=f"{relative} field trained_at")
+    values: dict[str, float] = {}
+    for key, value in flat.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        number = to_number(value, metric=key, where=relative)
+        if number is not None:
+            values[key] = number
+    return Baseline(source=relative, trained_at=trained_at, values=values)

@@ -1,0 +1,41 @@
+"""Small helpers shared by the reporters: how values and statuses read."""
+
+from __future__ import annotations
+
+from retrain_gate.results import Decision, Outcome, Value
+from retrain_gate.selection import fmt
+
+ICONS = {
+    "fired": "🔥",
+    "quiet": "·",
+    "passed": "✅",
+    "failed": "❌",
+    "warned": "⚠️",
+    "error": "💥",
+}
+DECISION_TEXT: dict[Decision, str] = {
+    "retrain": "RETRAIN",
+    "blocked": "BLOCKED",
+    "skip": "SKIP",
+    "error": "ERROR",
+}
+
+
+def show_value(value: Value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return fmt(value)
+    return str(value)
+
+
+def show_observed(outcome: Outcome) -> str:
+    """Baseline changes and growth are fractions; show them as percentages when relative."""
+    value = outcome.observed
+    if isinstance(value, float) and outcome.kind in ("baseline_change", "data_growth") and "%" in str(
+        outcome.threshold
+    ):
+        return f"{value:+.1%}" if outcome.kind == "data_growth" else f"{value:.1%}"
+    if isinstance(value, float) and outcome.kind == "drift":
+        return f"{value:.3f}"
+    return show_value(value)

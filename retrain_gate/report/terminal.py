@@ -1,0 +1,86 @@
+"""The terminal report (rich): a decision line and a table per model.
+
+Colours are off with NO_COLOR or when the output is not a terminal; text from users'
+files is escaped so that `[red]` in a rule name stays text.
+"""
+
+from __future__ import annotations
+
+import io
+
+from retrain_gate.report.common import DECISION_TEXT, show_observed, show_value
+from retrain_gate.results import ModelResult, Report
+
+STYLES = {
+    "fired": "bold yellow",
+    "quiet": "dim",
+    "passed": "green",
+    "failed": "bold red",
+    "warned": "yellow",
+    "error": "bold magenta",
+    "retrain": "bold yellow",
+    "blocked": "bold red",
+    "skip": "bold green",
+}
+
+
+def render_terminal(report: Report, *, color: bool, width: int | None = None) -> str:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
+
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=color,
+        no_color=not color,
+        color_system="standard" if color else None,
+        width=width or 120,
+        highlight=False,
+        emoji=False,
+        soft_wrap=False,
+    )
+
+    def model(result: ModelResult) -> None:
+        style = STYLES.get(result.decision, "bold")
+        line = Text.assemble(
+            (f"{result.model}: ", "bold"),
+            (DECISION_TEXT[result.decision], style),
+            f"  {result.summary}",
+        )
+        console.print(line)
+        for problem in result.problems:
+            console.print(Text(f"  error: {problem}", style=STYLES["error"]))
+        if result.dispatch is not None:
+            console.print(Text(f"  dispatch: {result.dispatch.message}"))
+        if not result.outcomes:
+            return
+        table = Table(show_edge=False, pad_edge=False, expand=False, header_style="bold")
+        for column in ("rule", "kind", "observed", "threshold", "status", "reason"):
+            table.add_column(column, overflow="fold", no_wrap=column not in ("reason",))
+        for o in result.outcomes:
+            table.add_row(
+                escape(o.name),
+                o.kind,
+                escape(show_observed(o)),
+                escape(show_value(o.threshold)),
+                Text(o.status, style=STYLES[o.status]),
+                Text(o.reason),
+            )
+        console.print(table)
+
+    for index, result in enumerate(report.models):
+        if index:
+            console.print()
+        model(result)
+    console.print()
+    overall = report.decision
+    console.print(
+        Text.assemble(
+            "decision: ",
+            (DECISION_TEXT[overall], STYLES.get(overall, "bold")),
+            f"  (as of {report.now.strftime('%Y-%m-%d %H:%M UTC')})",
+        )
+    )
+    return buffer.getvalue()

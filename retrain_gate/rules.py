@@ -1,0 +1,509 @@
+"""Trigger rules: each one that fires asks for a retrain.
+
+`TRIGGERS` maps a kind's name to its `Kind`; a rule in the config selects its kind by its
+keys (`below:` -> threshold, `max_age:` -> model_age, ...) or by `kind:`. Each evaluator's
+docstring is the user documentation of the kind.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Mapping
+from typing import Any
+
+from retrain_gate.durations import format_duration, parse_amount, parse_duration
+from retrain_gate.kinds import (
+    AMOUNT,
+    COMMON,
+    DURATION,
+    NUMBER,
+    SERIES_OPTIONS,
+    WINDOW,
+    Context,
+    Kind,
+    RuleConfig,
+    error_outcome,
+    outcome,
+)
+from retrain_gate.results import Outcome
+from retrain_gate.selection import (
+    NoData,
+    Observed,
+    day,
+    fmt,
+    observe,
+    persisted,
+    persistence,
+    persistence_phrase,
+    recent_points,
+    window_label,
+)
+
+
+def _series_problem(rule: RuleConfig, ctx: Context) -> Outcome | None:
+    if ctx.series is None:
+        reason = str(ctx.series_problem) if ctx.series_problem else "no metric series"
+        return error_outcome(rule, f"cannot read the metrics: {reason}")
+    return None
+
+
+def _subject(rule: RuleConfig) -> str:
+    label = window_label(rule)
+    return f"{rule.metric} ({label})" if label else str(rule.metric)
+
+
+def evaluate_threshold(rule: RuleConfig, ctx: Context) -> Outcome:
+    """Fires when a metric is below (or above) a fixed value.
+
+    Options: `metric`, and `below: X` or `above: X` (strict: a value equal to the threshold
+    does not fire). The value is the latest observation, or with `aggregate`
+    (mean, median, min, max, sum) and `window` (the last N observations, or a duration such
+    as `7d` back from each observation) an aggregate. Persistence: `for: N` needs N
+    consecutive observations past the threshold; with `of_last: M`, N of the last M.
+    `for` counts observations, not calendar days: a date missing from the file does not
+    break a streak (the `gaps` check catches missing dates).
+    Missing values: `missing: error` (default) makes the rule an error, `ignore` drops them.
+    """
+    if problem := _series_problem(rule, ctx):
+        return problem
+    below = rule.options.get("below")
+    limit = float(below if below is not None else rule.options["above"])
+    op = "<" if below is not None else ">"
+
+    def past(value: float) -> bool:
+        return value < limit if op == "<" else value > limit
+
+    try:
+        holds, observed, matching = persisted(rule, ctx, past)
+    except NoData as exc:
+        return error_outcome(rule, str(exc))
+    latest = observed[-1]
+    subject = _subject(rule)
+    needed, of_last = persistence(rule)
+    if holds:
+        shown = ", ".join(fmt(o.value) for o in matching[-3:])
+        when = persistence_phrase(rule, matching) or f" on {day(latest.time)}"
+        reason = f"{subject} {shown} {op} {fmt(limit)}{when}"
+    elif past(latest.value):
+        reason = (
+            f"{subject} {fmt(latest.value)} {op} {fmt(limit)} on {day(latest.time)}, but only "
+            f"{len(matching)} of the last {of_last} observations (needs {needed})"
+        )
+    else:
+        other = ">=" if op == "<" else "<="
+        reason = f"{subject} {fmt(latest.value)} {other} {fmt(limit)} on {day(latest.time)}"
+    return outcome(
+        rule,
+        status="fired" if holds else "quiet",
+        observed=latest.value,
+        threshold=f"{op} {fmt(limit)}",
+        reason=reason,
+        recent=recent_points(ctx, str(rule.metric)),
+        limit=limit,
+    )
+
+
+def _baseline_value(rule: RuleConfig, ctx: Context) -> float | Outcome:
+    if ctx.baseline is None:
+        why = str(ctx.baseline_problem) if ctx.baseline_problem else "no `baseline:` in the config"
+        return error_outcome(rule, f"needs the model card's values, but there is none: {why}")
+    value = ctx.baseline.value(str(rule.metric))
+    if value is None:
+        return error_outcome(
+            rule,
+            f"the model card {ctx.baseline.source} has no value for {rule.metric} "
+            f"(looked for `{rule.metric}` and `metrics.{rule.metric}`)",
+        )
+    return value
+
+
+def evaluate_baseline_change(rule: RuleConfig, ctx: Context) -> Outcome:
+    """Fires when a metric moved away from its value at training time (the model card).
+
+    Options: `metric`, and `drop_from_baseline: X` or `rise_from_baseline: X`. A
+    percentage (`3%`) is relative to the baseline value; a plain number (`0.03`) is in the
+    metric's own units. Strict: a change equal to X does not fire. Accepts `aggregate`,
+    `window`, `for` and `of_last` as the threshold rule does. A missing model card or
+    baseline value makes the rule an error (the gate fails closed).
+    """
+    if problem := _series_problem(rule, ctx):
+        return problem
+    base = _baseline_value(rule, ctx)
+    if isinstance(base, Outcome):
+        return base
+    dropping = "drop_from_baseline" in rule.options
+    amount, relative = parse_amount(
+        rule.options["drop_from_baseline" if dropping else "rise_from_baseline"]
+    )
+    if relative and base == 0:
+        return error_outcome(rule, f"the baseline {rule.metric} is 0; a relative change is undefined")
+
+    def change(value: float) -> float:
+        moved = (base - value) if dropping else (value - base)
+        return moved / abs(base) if relative else moved
+
+    try:
+        holds, observed, matching = persisted(rule, ctx, lambda v: change(v) > amount)
+    except NoData as exc:
+        return error_outcome(rule, str(exc))
+    latest = observed[-1]
+    word = "drop" if dropping else "rise"
+    moved = change(latest.value)
+    shown = f"{moved:.1%}" if relative else fmt(moved)
+    limit_text = f"{amount:.1%}" if relative else fmt(amount)
+    subject = _subject(rule)
+    comparison = (
+        f"{subject} {fmt(latest.value)} on {day(latest.time)} vs {fmt(base)} at training: "
+        f"a {word} of {shown}"
+    )
+    if holds:
+        reason = f"{comparison}, more than {limit_text}{persistence_phrase(rule, matching)}"
+    else:
+        reason = f"{comparison}, not more than {limit_text}"
+    return outcome(
+        rule,
+        status="fired" if holds else "quiet",
+        observed=moved,
+        threshold=f"{word} > {limit_text}",
+        reason=reason,
+        recent=recent_points(ctx, str(rule.metric)),
+        limit=(base * (1 - amount) if dropping else base * (1 + amount))
+        if relative
+        else (base - amount if dropping else base + amount),
+    )
+
+
+def evaluate_data_growth(rule: RuleConfig, ctx: Context) -> Outcome:
+    """Fires when the data volume has grown by more than X since the model was trained.
+
+    Options: `metric` (e.g. rows), `growth_since_baseline: 20%` (relative to the model
+    card's value of the same metric) or a plain number of rows. `count: latest` (default)
+    compares the latest value (the size of today's data) with the card's; `count:
+    since_training` adds up the values observed after the card's `trained_at` (new rows
+    since training) and compares the sum with the card's value. Strict: growth equal to X
+    does not fire. A missing model card value makes the rule an error.
+    """
+    if problem := _series_problem(rule, ctx):
+        return problem
+    base = _baseline_value(rule, ctx)
+    if isinstance(base, Outcome):
+        return base
+    amount, relative = parse_amount(rule.options["growth_since_baseline"])
+    assert ctx.series is not None
+    if rule.options.get("count", "latest") == "since_training":
+        if ctx.baseline is None or ctx.baseline.trained_at is None:
+            return error_outcome(rule, "count: since_training needs `trained_at` in the model card")
+        trained = ctx.baseline.trained_at
+        column = ctx.series.columns[str(rule.metric)]
+        values = [
+            column[i] for i in range(ctx.end) if ctx.series.times[i] > trained
+        ]
+        if any(v is None for v in values) and rule.missing == "error":
+            return error_outcome(rule, f"{rule.metric} has missing values since training")
+        current = float(sum(v for v in values if v is not None))
+        what = f"{fmt(current)} {rule.metric} since training on {day(trained)}"
+        growth = current / base if relative else current
+    else:
+        try:
+            latest: Observed = observe(rule, ctx, needed=1)[-1]
+        except NoData as exc:
+            return error_outcome(rule, str(exc))
+        current = latest.value
+        what = f"{_subject(rule)} {fmt(current)} on {day(latest.time)}"
+        growth = current / base - 1 if relative else current - base
+    if relative and base == 0:
+        return error_outcome(rule, f"the model card's {rule.metric} is 0; growth is undefined")
+    limit_text = f"{amount:.0%}" if relative else fmt(amount)
+    shown = f"{growth:+.1%}" if relative else f"{growth:+,.0f}"
+    fired = growth > amount
+    verb = "more than" if fired else "not more than"
+    return outcome(
+        rule,
+        status="fired" if fired else "quiet",
+        observed=growth,
+        threshold=f"growth > {limit_text}",
+        reason=f"{what} vs {fmt(base)} at training: {shown}, {verb} {limit_text}",
+        recent=recent_points(ctx, str(rule.metric)),
+        limit=base * (1 + amount) if relative else base + amount,
+    )
+
+
+def evaluate_model_age(rule: RuleConfig, ctx: Context) -> Outcome:
+    """Fires when the model is older than `max_age` (e.g. `30d`).
+
+    The age is `now` minus the model card's `trained_at`. Strict: an age equal to
+    max_age does not fire. No model card, or no `trained_at` in it, is an error.
+    """
+    limit = parse_duration(str(rule.options["max_age"]))
+    if ctx.baseline is None or ctx.baseline.trained_at is None:
+        why = (
+            str(ctx.baseline_problem)
+            if ctx.baseline_problem
+            else "the model card has no `trained_at`"
+            if ctx.baseline
+            else "no `baseline:` in the config"
+        )
+        return error_outcome(rule, f"cannot tell the model's age: {why}")
+    age = ctx.now - ctx.baseline.trained_at
+    days = age.total_seconds() / 86400
+    fired = age > limit
+    relation = "older than" if fired else "not older than"
+    return outcome(
+        rule,
+        status="fired" if fired else "quiet",
+        observed=f"{days:.1f}d",
+        threshold=f"> {format_duration(limit)}",
+        reason=(
+            f"model trained {day(ctx.baseline.trained_at)}, {days:.1f} days ago: "
+            f"{relation} {format_duration(limit)}"
+        ),
+    )
+
+
+DRIFT_METRICS = ("psi", "ks", "js")
+_DRIFT_NAMES = {"psi": "PSI", "ks": "KS statistic", "js": "Jensen-Shannon distance"}
+
+
+def _drift_inputs(options: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    for metric in DRIFT_METRICS:
+        if metric in options:
+            spec = options[metric]
+            return ((str(spec["reference"]), "distribution"), (str(spec["current"]), "distribution"))
+    return ()
+
+
+def evaluate_drift(rule: RuleConfig, ctx: Context) -> Outcome:
+    """Fires when a feature's distribution drifted from a committed reference.
+
+    Write one of `psi:`, `ks:` or `js:` with `{reference: FILE, current: FILE}` and
+    optionally `feature:` (for files holding several features; without it every feature
+    is compared and the largest value counts), `bins:` (default 10, for samples) and
+    `epsilon:` (PSI only, default 1e-4), plus `above: X`. Strict: equal does not fire.
+    Files hold histograms (`bins` and `counts`, or `categories` and `counts`) or samples
+    (`values`); KS needs samples. See `retrain_gate.drift` for the formulas: PSI uses bin
+    proportions with empty bins replaced by epsilon; JS is the base-2 distance in [0, 1].
+    """
+    from retrain_gate import drift  # imported here: only configs with drift rules pay for it
+    from retrain_gate.errors import GateError
+
+    metric = next(m for m in DRIFT_METRICS if m in rule.options)
+    spec = rule.options[metric]
+    limit = float(rule.options["above"])
+    loaded = []
+    for key in ("reference", "current"):
+        data = ctx.files.get(str(spec[key]))
+        if data is None or not isinstance(data, dict):
+            return error_outcome(rule, f"cannot read the {key} distribution: {data}")
+        loaded.append(data)
+    reference, current = loaded
+    wanted = spec.get("feature")
+    features = [wanted] if wanted else sorted(set(reference) & set(current))
+    if not features:
+        return error_outcome(rule, "the reference and current files share no feature")
+    scores: list[tuple[float, str]] = []
+    for feature in features:
+        if feature not in reference or feature not in current:
+            side = spec["reference"] if feature not in reference else spec["current"]
+            return error_outcome(rule, f"feature {feature!r} is not in {side}")
+        try:
+            score = drift.compare(
+                metric,
+                reference[feature],
+                current[feature],
+                bins=int(spec.get("bins", 10)),
+                epsilon=float(spec.get("epsilon", 1e-4)),
+            )
+        except GateError as exc:
+            return error_outcome(rule, str(exc))
+        scores.append((score, feature))
+    score, feature = max(scores)
+    name = _DRIFT_NAMES[metric]
+    label = f" of {feature}" if feature else ""
+    fired = score > limit
+    others = f" (largest of {len(scores)} features)" if len(scores) > 1 else ""
+    relation = ">" if fired else "<="
+    return outcome(
+        rule,
+        status="fired" if fired else "quiet",
+        observed=score,
+        threshold=f"> {fmt(limit)}",
+        reason=f"{name}{label} {score:.3f} {relation} {fmt(limit)}{others}, "
+        f"{spec['current']} vs {spec['reference']}",
+        limit=limit,
+    )
+
+
+def evaluate_anomaly(rule: RuleConfig, ctx: Context) -> Outcome:
+    """Fires when a metric leaves its own recent range: outside mean +/- k standard deviations.
+
+    Options: `metric`, `outside_sigma: k`, `reference_window` (the last N observations
+    before the one judged, or a duration such as `28d`; default 28 observations). The
+    mean and sample standard deviation come from the reference window, which never
+    includes the observation judged. Needs 3 reference values. Accepts `for` and
+    `of_last`. Strict: exactly k standard deviations away does not fire.
+    """
+    if problem := _series_problem(rule, ctx):
+        return problem
+    assert ctx.series is not None
+    k = float(rule.options["outside_sigma"])
+    window = rule.options.get("reference_window", 28)
+    column = ctx.series.columns[str(rule.metric)]
+    times = ctx.series.times
+    needed, of_last = persistence(rule)
+    judged = list(range(max(0, ctx.end - of_last), ctx.end))
+    if len(judged) < of_last:
+        return error_outcome(rule, f"only {len(judged)} observations; the rule needs {of_last}")
+    bands = []
+    for index in judged:
+        value = column[index]
+        if value is None:
+            if rule.missing == "ignore":
+                continue
+            return error_outcome(rule, f"{rule.metric} is missing on {day(times[index])}")
+        if isinstance(window, int):
+            members = range(max(0, index - window), index)
+        else:
+            start = times[index] - parse_duration(str(window))
+            members = range(index - 1, -1, -1)
+            members = [j for j in members if times[j] >= start][::-1]  # type: ignore[assignment]
+        reference = [column[j] for j in members if column[j] is not None]
+        if len(reference) < 3:
+            return error_outcome(
+                rule, f"only {len(reference)} reference values before {day(times[index])}; needs 3"
+            )
+        mean = statistics.fmean(reference)
+        sd = statistics.stdev(reference)
+        bands.append((index, value, mean, sd, abs(value - mean) > k * sd))
+    if not bands:
+        return error_outcome(rule, f"no values of {rule.metric} to judge")
+    matching = [b for b in bands if b[4]]
+    fired = len(matching) >= needed
+    index, value, mean, sd, _ = bands[-1]
+    distance = abs(value - mean) / sd if sd else float("inf") if value != mean else 0.0
+    where = "outside" if distance > k else "inside"
+    dates = ", ".join(day(times[b[0]]) for b in matching[-6:])
+    persistence_text = f" on {len(matching)} of the last {of_last} ({dates})" if of_last > 1 else ""
+    return outcome(
+        rule,
+        status="fired" if fired else "quiet",
+        observed=value,
+        threshold=f"{fmt(mean)} ± {k:g}σ",
+        reason=(
+            f"{rule.metric} {fmt(value)} on {day(times[index])} is {distance:.1f}σ from its "
+            f"reference mean {fmt(mean)} (σ {sd:.3g}): {where} ±{k:g}σ{persistence_text}"
+        ),
+        recent=recent_points(ctx, str(rule.metric)),
+    )
+
+
+def _one_of(options: Mapping[str, Any], keys: tuple[str, ...]) -> list[tuple[str, str]]:
+    given = [k for k in keys if k in options]
+    if len(given) > 1:
+        return [(given[1], f"write only one of {', '.join(keys)}")]
+    return []
+
+
+def _persistence_semantic(options: Mapping[str, Any]) -> list[tuple[str, str]]:
+    if "of_last" in options and int(options["of_last"]) < int(options.get("for", 1)):
+        return [("of_last", "of_last must be at least `for` (M of the last N needs N >= M)")]
+    if "window" in options and options.get("aggregate", "latest") == "latest":
+        return [("window", "a window needs an aggregate (mean, median, min, max or sum)")]
+    return []
+
+
+DISTRIBUTION_SPEC = {
+    "type": "object",
+    "required": ["reference", "current"],
+    "additionalProperties": False,
+    "properties": {
+        "reference": {"type": "string", "description": "The committed reference distribution."},
+        "current": {"type": "string", "description": "The committed current distribution."},
+        "feature": {"type": "string", "description": "Which feature, when files hold several."},
+        "bins": {"type": "integer", "minimum": 2, "description": "Quantile bins for samples."},
+        "epsilon": {"type": "number", "exclusiveMinimum": 0, "description": "PSI: empty bins."},
+    },
+}
+
+TRIGGERS: dict[str, Kind] = {
+    "threshold": Kind(
+        name="threshold",
+        role="trigger",
+        keys=("below", "above"),
+        options={**COMMON, **SERIES_OPTIONS, "below": NUMBER, "above": NUMBER},
+        required=("metric",),
+        evaluate=evaluate_threshold,
+        semantic=lambda o: _one_of(o, ("below", "above")) + _persistence_semantic(o),
+    ),
+    "baseline_change": Kind(
+        name="baseline_change",
+        role="trigger",
+        keys=("drop_from_baseline", "rise_from_baseline"),
+        options={
+            **COMMON,
+            **SERIES_OPTIONS,
+            "drop_from_baseline": AMOUNT,
+            "rise_from_baseline": AMOUNT,
+        },
+        required=("metric",),
+        evaluate=evaluate_baseline_change,
+        uses_baseline=True,
+        semantic=lambda o: _one_of(o, ("drop_from_baseline", "rise_from_baseline"))
+        + _persistence_semantic(o),
+    ),
+    "data_growth": Kind(
+        name="data_growth",
+        role="trigger",
+        keys=("growth_since_baseline",),
+        options={
+            **COMMON,
+            **SERIES_OPTIONS,
+            "growth_since_baseline": AMOUNT,
+            "count": {"enum": ["latest", "since_training"]},
+        },
+        required=("metric",),
+        evaluate=evaluate_data_growth,
+        uses_baseline=True,
+        semantic=_persistence_semantic,
+    ),
+    "model_age": Kind(
+        name="model_age",
+        role="trigger",
+        keys=("max_age",),
+        options={**COMMON, "max_age": DURATION},
+        required=(),
+        evaluate=evaluate_model_age,
+        uses_series=False,
+        uses_baseline=True,
+    ),
+    "drift": Kind(
+        name="drift",
+        role="trigger",
+        keys=DRIFT_METRICS,
+        options={
+            **COMMON,
+            **{m: DISTRIBUTION_SPEC for m in DRIFT_METRICS},
+            "above": {"type": "number", "minimum": 0},
+        },
+        required=("above",),
+        evaluate=evaluate_drift,
+        uses_series=False,
+        inputs=_drift_inputs,
+        semantic=lambda o: _one_of(o, DRIFT_METRICS),
+    ),
+    "anomaly": Kind(
+        name="anomaly",
+        role="trigger",
+        keys=("outside_sigma",),
+        options={
+            **COMMON,
+            "metric": SERIES_OPTIONS["metric"],
+            "for": SERIES_OPTIONS["for"],
+            "of_last": SERIES_OPTIONS["of_last"],
+            "outside_sigma": {"type": "number", "exclusiveMinimum": 0},
+            "reference_window": WINDOW,
+        },
+        required=("metric",),
+        evaluate=evaluate_anomaly,
+        semantic=_persistence_semantic,
+    ),
+}

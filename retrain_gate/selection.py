@@ -1,0 +1,160 @@
+"""Pick a rule's observations from a series: window, aggregate, persistence, missing values.
+
+Pure functions over `(series, end)`; they never look past `end`, so backtests cannot peek.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from retrain_gate.durations import format_duration, parse_duration
+from retrain_gate.kinds import Context, RuleConfig
+from retrain_gate.results import Point
+
+
+@dataclass(frozen=True)
+class Observed:
+    """A rule's value at one observation: the raw value or the window's aggregate."""
+
+    index: int
+    time: datetime
+    value: float
+
+
+class NoData(Exception):
+    """The rule cannot be evaluated on the data it was given; the message says why."""
+
+
+def fmt(value: float) -> str:
+    """Numbers as people write them: 0.87, 12,500, 0.0312."""
+    if value == int(value) and abs(value) >= 1000:
+        return f"{int(value):,}"
+    if value == int(value):
+        return str(int(value))
+    return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.1f}"
+
+
+def day(time: datetime) -> str:
+    """A timestamp as short as it can be: the date alone at midnight."""
+    if (time.hour, time.minute, time.second) == (0, 0, 0):
+        return time.date().isoformat()
+    return time.strftime("%Y-%m-%dT%H:%MZ")
+
+
+def _positions(rule: RuleConfig, ctx: Context, metric: str) -> tuple[list[int], tuple[float | None, ...]]:
+    assert ctx.series is not None
+    column = ctx.series.columns[metric]
+    end = ctx.end
+    if rule.missing == "ignore":
+        return [i for i in range(end) if column[i] is not None], column
+    return list(range(end)), column
+
+
+def window_label(rule: RuleConfig) -> str:
+    """'mean over 7d' / 'mean of the last 5' / '' for the latest value."""
+    aggregate = rule.options.get("aggregate", "latest")
+    window = rule.options.get("window")
+    if window is None or aggregate == "latest":
+        return ""
+    if isinstance(window, int):
+        return f"{aggregate} of the last {window}"
+    return f"{aggregate} over {format_duration(parse_duration(window))}"
+
+
+def observe(rule: RuleConfig, ctx: Context, *, needed: int, metric: str | None = None) -> list[Observed]:
+    """The rule's value at each of the last `needed` observations (oldest first).
+
+    Raises NoData when there are too few observations or a needed value is missing
+    (with `missing: error`, the default).
+    """
+    metric = metric or rule.metric
+    assert metric is not None and ctx.series is not None
+    positions, column = _positions(rule, ctx, metric)
+    if len(positions) < needed:
+        have = len(positions)
+        raise NoData(
+            f"only {have} observation{'s' if have != 1 else ''} of {metric}; "
+            f"the rule needs {needed}"
+        )
+    aggregate = rule.options.get("aggregate", "latest")
+    window = rule.options.get("window")
+    times = ctx.series.times
+    result = []
+    for slot in range(len(positions) - needed, len(positions)):
+        index = positions[slot]
+        if aggregate == "latest" or window is None:
+            members = [index]
+        elif isinstance(window, int):
+            members = positions[max(0, slot - window + 1) : slot + 1]
+        else:
+            start = times[index] - parse_duration(window)
+            members = []
+            for j in range(slot, -1, -1):
+                if times[positions[j]] <= start:
+                    break
+                members.append(positions[j])
+            members.reverse()
+        values = []
+        for member in members:
+            value = column[member]
+            if value is None:
+                raise NoData(
+                    f"{metric} is missing on {day(times[member])} ({ctx.series.where[member]})"
+                )
+            values.append(value)
+        result.append(Observed(index, times[index], combine(aggregate, values)))
+    return result
+
+
+def combine(aggregate: str, values: list[float]) -> float:
+    if aggregate == "mean":
+        return statistics.fmean(values)
+    if aggregate == "median":
+        return float(statistics.median(values))
+    if aggregate == "min":
+        return min(values)
+    if aggregate == "max":
+        return max(values)
+    if aggregate == "sum":
+        return float(sum(values))
+    return values[-1]
+
+
+def persistence(rule: RuleConfig) -> tuple[int, int]:
+    """(M, N): the condition must hold on M of the last N observations (M == N: consecutive)."""
+    needed = int(rule.options.get("for", 1))
+    of_last = int(rule.options.get("of_last", needed))
+    return needed, max(of_last, needed)
+
+
+def persisted(
+    rule: RuleConfig, ctx: Context, condition: Callable[[float], bool]
+) -> tuple[bool, list[Observed], list[Observed]]:
+    """(holds, observed, matching): whether `condition` held on M of the last N observations."""
+    needed, of_last = persistence(rule)
+    observed = observe(rule, ctx, needed=of_last)
+    matching = [o for o in observed if condition(o.value)]
+    return len(matching) >= needed, observed, matching
+
+
+def persistence_phrase(rule: RuleConfig, matching: list[Observed]) -> str:
+    """' on 2 consecutive observations (2026-11-20, 2026-11-21)' or ''."""
+    needed, of_last = persistence(rule)
+    if of_last == 1:
+        return ""
+    dates = ", ".join(day(o.time) for o in matching[-6:])
+    if needed == of_last:
+        return f" on {len(matching)} consecutive observations ({dates})"
+    return f" on {len(matching)} of the last {of_last} observations ({dates})"
+
+
+def recent_points(ctx: Context, metric: str, *, count: int = 30) -> tuple[Point, ...]:
+    """The last `count` visible observations of a metric, for charts."""
+    if ctx.series is None or metric not in ctx.series.columns:
+        return ()
+    column = ctx.series.columns[metric]
+    start = max(0, ctx.end - count)
+    return tuple(Point(ctx.series.times[i], column[i]) for i in range(start, ctx.end))

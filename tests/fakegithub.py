@@ -1,0 +1,345 @@
+"""A real HTTP server on 127.0.0.1 that answers like the parts of the GitHub API the gate uses.
+
+It records every request (method, raw path, query, lower-cased headers, parsed JSON body) and
+answers by default as GitHub does:
+
+- POST /repos/{o}/{r}/actions/workflows/{wf}/dispatches: 200 with the new run's details when the
+  body asks `"return_run_details": true`, else 204;
+- POST /repos/{o}/{r}/dispatches: 204;
+- GET  /repos/{o}/{r}/actions/workflows/{wf}/runs: {"total_count", "workflow_runs"} from
+  `fake.workflow_runs` (filtered by `status`, cut to `per_page`; `created` is not emulated);
+- GET/POST /repos/{o}/{r}/issues, POST .../issues/{n}/comments, PATCH .../issues/{n}: backed by
+  `fake.issues` and `fake.comments`.
+
+Another repository than `repository`, or any other route, answers 404 like GitHub. Every answer
+carries x-ratelimit-* headers with plenty left, as GitHub's do (a client must not mistake their
+mere presence for a rate limit).
+
+Faults are scripted per route, consumed in order before the default answer resumes:
+
+    fake.script("POST", "/repos/o/r/actions/workflows/retrain.yml/dispatches",
+                [Reply(500), Reply(204)])
+
+Paths are matched as sent (percent-encoded), without the query string.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+RATE_LIMIT_HEADERS = {"x-ratelimit-limit": "5000", "x-ratelimit-remaining": "4999"}
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A scripted answer; `delay` seconds pass before it is sent (to outlast a client timeout)."""
+
+    status: int
+    json: object = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One request as the server received it."""
+
+    method: str
+    path: str  # as sent, percent-encoded, without the query string
+    query: dict[str, str]
+    headers: dict[str, str]  # names lower-cased
+    body: object  # parsed JSON, None when empty, the raw text when not JSON
+
+
+class FakeGitHub:
+    """The fake API server. Use as a context manager, or through the `fake_github` fixture."""
+
+    def __init__(self, *, repository: str = "o/r") -> None:
+        self.repository = repository
+        self.requests: list[Recorded] = []
+        self.workflow_runs: list[dict[str, object]] = []
+        self.issues: dict[int, dict[str, object]] = {}
+        self.comments: dict[int, list[str]] = {}
+        self._scripts: dict[tuple[str, str], list[Reply]] = {}
+        self._next_run_id = 9000
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> FakeGitHub:
+        fake = self
+
+        class Handler(_Handler):
+            owner = fake
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True  # a reply still sleeping must not block shutdown
+        # A short poll interval keeps shutdown (once per test) quick.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> FakeGitHub:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        """The base URL to use as GITHUB_API_URL."""
+        if self._server is None:
+            raise RuntimeError("FakeGitHub is not started")
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    # -- test controls -----------------------------------------------------------------------
+
+    def script(self, method: str, path: str, replies: Sequence[Reply]) -> None:
+        """Answer the next requests to `method path` with `replies`, in order."""
+        with self._lock:
+            self._scripts.setdefault((method.upper(), path), []).extend(replies)
+
+    def add_issue(
+        self,
+        *,
+        title: str,
+        body: str,
+        state: str = "open",
+        labels: Sequence[str] = (),
+        pull_request: bool = False,
+    ) -> int:
+        """Put an issue (or a pull request, which the issues API also lists) in the repository."""
+        with self._lock:
+            number = max(self.issues, default=0) + 1
+            issue = self._issue(number, title=title, body=body, state=state, labels=labels)
+            if pull_request:
+                issue["pull_request"] = {
+                    "url": f"{self.url}/repos/{self.repository}/pulls/{number}"
+                }
+            self.issues[number] = issue
+            return number
+
+    def received(self, method: str, path: str) -> list[Recorded]:
+        """The requests received for one route."""
+        return [r for r in self.requests if r.method == method.upper() and r.path == path]
+
+    # -- answering ---------------------------------------------------------------------------
+
+    def answer(self, request: Recorded) -> Reply:
+        with self._lock:
+            self.requests.append(request)
+            queued = self._scripts.get((request.method, request.path))
+            if queued:
+                return queued.pop(0)
+            return self._default(request)
+
+    def _default(self, request: Recorded) -> Reply:
+        parts = request.path.strip("/").split("/")
+        if len(parts) < 3 or parts[0] != "repos" or "/".join(parts[1:3]) != self.repository:
+            return _not_found()
+        route = parts[3:]
+        body = request.body if isinstance(request.body, dict) else {}
+        if isinstance(request.body, str):
+            return Reply(400, json={"message": "Problems parsing JSON"})
+        if request.method == "POST" and route == ["dispatches"]:
+            return Reply(204)
+        if len(route) == 4 and route[:2] == ["actions", "workflows"]:
+            if request.method == "POST" and route[3] == "dispatches":
+                return self._dispatch(body)
+            if request.method == "GET" and route[3] == "runs":
+                return self._runs(request.query)
+        if route[:1] == ["issues"]:
+            return self._issues(request, route[1:], body)
+        return _not_found()
+
+    def _dispatch(self, body: dict[str, object]) -> Reply:
+        if body.get("return_run_details") is not True:
+            return Reply(204)
+        self._next_run_id += 1
+        run_id = self._next_run_id
+        return Reply(
+            200,
+            json={
+                "workflow_run_id": run_id,
+                "run_url": f"{self.url}/repos/{self.repository}/actions/runs/{run_id}",
+                "html_url": f"https://github.com/{self.repository}/actions/runs/{run_id}",
+            },
+        )
+
+    def _runs(self, query: dict[str, str]) -> Reply:
+        runs = self.workflow_runs
+        status = query.get("status")
+        if status:  # GitHub's status filter matches a status or a conclusion
+            runs = [r for r in runs if status in (r.get("status"), r.get("conclusion"))]
+        per_page = int(query.get("per_page", "30"))
+        return Reply(200, json={"total_count": len(runs), "workflow_runs": runs[:per_page]})
+
+    def _issues(self, request: Recorded, rest: list[str], body: dict[str, object]) -> Reply:
+        method = request.method
+        if not rest:
+            if method == "GET":
+                return self._list_issues(request.query)
+            if method == "POST":
+                if not isinstance(body.get("title"), str) or not body["title"]:
+                    return Reply(422, json={"message": "Validation Failed"})
+                number = max(self.issues, default=0) + 1
+                labels = body.get("labels") or []
+                issue = self._issue(
+                    number,
+                    title=str(body["title"]),
+                    body=str(body.get("body") or ""),
+                    state="open",
+                    labels=[str(label) for label in labels] if isinstance(labels, list) else [],
+                )
+                self.issues[number] = issue
+                return Reply(201, json=issue)
+            return _not_found()
+        if not rest[0].isdigit() or int(rest[0]) not in self.issues:
+            return _not_found()
+        number = int(rest[0])
+        issue = self.issues[number]
+        if rest[1:] == ["comments"] and method == "POST":
+            text = body.get("body")
+            if not isinstance(text, str):
+                return Reply(422, json={"message": "Validation Failed"})
+            self.comments.setdefault(number, []).append(text)
+            comment_id = 100 * number + len(self.comments[number])
+            return Reply(201, json={"id": comment_id, "body": text})
+        if not rest[1:] and method == "PATCH":
+            for key in ("state", "title", "body"):
+                if key in body:
+                    issue[key] = body[key]
+            return Reply(200, json=issue)
+        if not rest[1:] and method == "GET":
+            return Reply(200, json=issue)
+        return _not_found()
+
+    def _list_issues(self, query: dict[str, str]) -> Reply:
+        state = query.get("state", "open")
+        wanted_labels = {label for label in query.get("labels", "").split(",") if label}
+        issues = [
+            issue
+            for _, issue in sorted(self.issues.items(), reverse=True)  # newest first
+            if (state == "all" or issue["state"] == state)
+            and wanted_labels <= {str(label["name"]) for label in _labels(issue)}
+        ]
+        per_page = int(query.get("per_page", "30"))
+        page = int(query.get("page", "1"))
+        return Reply(200, json=issues[(page - 1) * per_page : page * per_page])
+
+    def _issue(
+        self, number: int, *, title: str, body: str, state: str, labels: Sequence[str]
+    ) -> dict[str, object]:
+        return {
+            "number": number,
+            "title": title,
+            "body": body,
+            "state": state,
+            "labels": [{"name": label} for label in labels],
+            "html_url": f"https://github.com/{self.repository}/issues/{number}",
+        }
+
+
+def _labels(issue: dict[str, object]) -> list[dict[str, object]]:
+    labels = issue.get("labels")
+    return (
+        [label for label in labels if isinstance(label, dict)] if isinstance(labels, list) else []
+    )
+
+
+def _not_found() -> Reply:
+    return Reply(
+        404,
+        json={"message": "Not Found", "documentation_url": "https://docs.github.com/rest"},
+    )
+
+
+class _Handler(BaseHTTPRequestHandler):
+    owner: FakeGitHub
+
+    def _handle(self) -> None:
+        split = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length).decode("utf-8") if length else ""
+        body: object
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = raw
+        request = Recorded(
+            method=self.command,
+            path=split.path,
+            query=dict(parse_qsl(split.query, keep_blank_values=True)),
+            headers={name.lower(): value for name, value in self.headers.items()},
+            body=body,
+        )
+        reply = self.owner.answer(request)
+        if reply.delay:
+            time.sleep(reply.delay)
+        headers = {
+            **RATE_LIMIT_HEADERS,
+            "x-ratelimit-reset": str(int(time.time()) + 3600),
+            **{name.lower(): value for name, value in reply.headers.items()},
+        }
+        payload = b"" if reply.json is None else json.dumps(reply.json).encode("utf-8")
+        try:
+            self.send_response(reply.status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            if payload:
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            if payload:
+                self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up waiting (timeout tests)
+
+    do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _handle
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # keep pytest output clean
+
+
+def closed_port_url() -> str:
+    """A base URL on 127.0.0.1 where nothing listens: connecting is refused."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def fake_github() -> Iterator[FakeGitHub]:
+    """A started FakeGitHub for repository "o/r", stopped after the test."""
+    with FakeGitHub() as fake:
+        yield fake
