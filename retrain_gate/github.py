@@ -364,8 +364,12 @@ class GitHubClient:
             )
         status = failure.response.status if failure.response else 0
         if failure.kind == "rate-limit":
+            resets = ""
+            if failure.reset_at is not None:
+                when = datetime.fromtimestamp(failure.reset_at, tz=timezone.utc)
+                resets = f"; the limit resets at {when:%Y-%m-%dT%H:%M:%SZ}"
             return GitHubError(
-                f"{call}: still rate-limited after {tries} ({status}); "
+                f"{call}: still rate-limited after {tries} ({status}){resets}; "
                 f"GitHub says: {failure.reason!r}",
                 hint="the API rate limit is shared by every job using this token; try again later",
             )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
@@ -34,9 +33,20 @@ INPUTS = {"model": "churn", "reason": "accuracy fell below 0.80"}
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeGitHub]:
-    with FakeGitHub() as server:
-        yield server
+def fake(fake_github: FakeGitHub) -> FakeGitHub:
+    """The shared fixture from tests/fakegithub.py (imported by conftest.py), by a short name."""
+    return fake_github
+
+
+def test_fake_github_works_as_a_context_manager() -> None:
+    with FakeGitHub(repository="acme/churn") as server:
+        client = GitHubClient(
+            GitHubSettings(api_url=server.url, repository="acme/churn", token=TOKEN)
+        )
+        assert dispatch_repository(client, event_type="retrain", client_payload={}).status == 204
+    assert [(r.method, r.path) for r in server.requests] == [
+        ("POST", "/repos/acme/churn/dispatches")
+    ]
 
 
 class Sleeps(list[float]):
@@ -257,6 +267,26 @@ def test_rate_limit_reset_beyond_max_wait_stops_and_says_when(fake: FakeGitHub) 
     assert sleeps == []
     assert len(fake.requests) == 1
     assert_token_hidden(caught.value)
+
+
+def test_rate_limit_that_persists_gives_up_after_max_attempts(fake: FakeGitHub) -> None:
+    exhausted = Reply(
+        403,
+        json={"message": "API rate limit exceeded"},
+        headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(NOW) + 3)},
+    )
+    fake.script("GET", "/repos/o/r/issues", [exhausted] * 2)
+    client, sleeps = client_for(fake.url, max_attempts=2)
+
+    with pytest.raises(GitHubError) as caught:
+        find_open_issue(client, marker="<!-- retrain-gate -->")
+
+    assert caught.value.message == (
+        "GET /repos/o/r/issues: still rate-limited after 2 attempts (403); the limit resets at "
+        "2027-01-15T08:00:03Z; GitHub says: 'API rate limit exceeded'"
+    )
+    assert sleeps == [3.0]
+    assert len(fake.requests) == 2
 
 
 def test_retry_after_beyond_max_wait_stops(fake: FakeGitHub) -> None:
