@@ -15,7 +15,9 @@ from tests.conftest import EXAMPLES
 ARGS = ["check", "--config", str(EXAMPLES / "retrain-gate.yml"), "--now", "2026-11-28"]
 
 
-def test_example_decides_retrain_for_churn_and_skip_for_fraud(capsys: pytest.CaptureFixture[str]) -> None:
+def test_example_decides_retrain_for_churn_and_skip_for_fraud(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main([*ARGS, "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     decisions = {m["model"]: m["decision"] for m in report["models"]}
@@ -23,7 +25,11 @@ def test_example_decides_retrain_for_churn_and_skip_for_fraud(capsys: pytest.Cap
     churn = report["models"][0]
     fired = [t["name"] for t in churn["triggers"] if t["status"] == "fired"]
     assert fired == [
-        "accuracy-floor", "accuracy-drop", "more-data", "stale-model", "feature-drift",
+        "accuracy-floor",
+        "accuracy-drop",
+        "more-data",
+        "stale-model",
+        "feature-drift",
         "accuracy-anomaly",
     ]
     assert all(c["status"] == "passed" for c in churn["checks"])
@@ -33,12 +39,24 @@ def test_example_decides_retrain_for_churn_and_skip_for_fraud(capsys: pytest.Cap
     )
 
 
-def test_terminal_report_shows_every_rule_and_the_decision(capsys: pytest.CaptureFixture[str]) -> None:
+def test_terminal_report_shows_every_rule_and_the_decision(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(ARGS) == 0
     out = capsys.readouterr().out
     assert out.startswith("churn: RETRAIN  accuracy-floor, accuracy-drop")
-    for rule in ("accuracy-floor", "more-data", "stale-model", "feature-drift", "enough-rows",
-                 "fresh-data", "no-gaps", "nulls-age", "sample-schema", "auc-floor"):
+    for rule in (
+        "accuracy-floor",
+        "more-data",
+        "stale-model",
+        "feature-drift",
+        "enough-rows",
+        "fresh-data",
+        "no-gaps",
+        "nulls-age",
+        "sample-schema",
+        "auc-floor",
+    ):
         assert rule in out
     assert "fraud: SKIP  no trigger fired (3 quiet)" in out
     assert out.rstrip().endswith("decision: RETRAIN  (as of 2026-11-28 00:00 UTC)")
@@ -54,7 +72,10 @@ def test_module_entry_point_runs_in_a_subprocess() -> None:
     env = {**os.environ, "NO_COLOR": "1"}
     done = subprocess.run(
         [sys.executable, "-m", "retrain_gate", *ARGS, "--model", "fraud"],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("fraud: SKIP")
