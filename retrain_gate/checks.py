@@ -27,7 +27,7 @@ from retrain_gate.results import Outcome
 from retrain_gate.rules import _series_problem, _subject
 from retrain_gate.selection import NoData, day, fmt, persisted, persistence_phrase, recent_points
 
-CHECK_COMMON = {**COMMON, "severity": SEVERITY}
+CHECK_COMMON: dict[str, dict[str, Any]] = {**COMMON, "severity": SEVERITY}
 
 
 def evaluate_range(rule: RuleConfig, ctx: Context) -> Outcome:
@@ -62,7 +62,9 @@ def evaluate_range(rule: RuleConfig, ctx: Context) -> Outcome:
     )
     subject = _subject(rule)
     if failed:
-        reason = f"{subject} {fmt(latest.value)} is not {bounds}{persistence_phrase(rule, matching)}"
+        reason = (
+            f"{subject} {fmt(latest.value)} is not {bounds}{persistence_phrase(rule, matching)}"
+        )
     else:
         reason = f"{subject} {fmt(latest.value)} on {day(latest.time)} is {bounds}"
     return outcome(
@@ -98,7 +100,8 @@ def evaluate_freshness(rule: RuleConfig, ctx: Context) -> Outcome:
             status="failed",
             observed=shown,
             threshold=f"<= {format_duration(limit)}",
-            reason=f"newest observation {day(newest)} is in the future ({ctx.series.where[ctx.end - 1]})",
+            reason=f"newest observation {day(newest)} is in the future "
+            f"({ctx.series.where[ctx.end - 1]})",
         )
     fresh = age <= limit
     relation = "within" if fresh else "older than"
@@ -107,7 +110,8 @@ def evaluate_freshness(rule: RuleConfig, ctx: Context) -> Outcome:
         status="passed" if fresh else "failed",
         observed=shown,
         threshold=f"<= {format_duration(limit)}",
-        reason=f"newest observation {day(newest)} is {shown} old: {relation} {format_duration(limit)}",
+        reason=f"newest observation {day(newest)} is {shown} old: "
+        f"{relation} {format_duration(limit)}",
     )
 
 
@@ -145,7 +149,7 @@ def evaluate_gaps(rule: RuleConfig, ctx: Context) -> Outcome:
             reason=f"{len(inside)} observations in the last {format_duration(window)}, "
             f"none more than {format_duration(limit)} apart",
         )
-    widest, a, b = max(gaps)
+    widest = max(gap for gap, _, _ in gaps)
     listed = "; ".join(f"{day(times[x])} -> {day(times[y])}" for _, x, y in gaps[:3])
     more = f" and {len(gaps) - 3} more" if len(gaps) > 3 else ""
     return outcome(
@@ -210,7 +214,9 @@ def evaluate_sample_schema(rule: RuleConfig, ctx: Context) -> Outcome:
         validator_class = jsonschema.validators.validator_for(schema)
         validator_class.check_schema(schema)
     except jsonschema.SchemaError as exc:
-        return error_outcome(rule, f"{rule.options['schema']} is not a valid JSON Schema: {exc.message}")
+        return error_outcome(
+            rule, f"{rule.options['schema']} is not a valid JSON Schema: {exc.message}"
+        )
     validator = validator_class(schema)
     invalid = []
     for where, record in sample:
@@ -219,7 +225,9 @@ def evaluate_sample_schema(rule: RuleConfig, ctx: Context) -> Outcome:
             path = ".".join(str(p) for p in error.absolute_path)
             invalid.append(f"{where}: {path + ': ' if path else ''}{error.message}")
     if invalid:
-        shown = "; ".join(invalid[:3]) + (f"; and {len(invalid) - 3} more" if len(invalid) > 3 else "")
+        shown = "; ".join(invalid[:3]) + (
+            f"; and {len(invalid) - 3} more" if len(invalid) > 3 else ""
+        )
         return outcome(
             rule,
             status="failed",
@@ -232,7 +240,8 @@ def evaluate_sample_schema(rule: RuleConfig, ctx: Context) -> Outcome:
         status="passed",
         observed=f"{len(sample)} valid",
         threshold="all valid",
-        reason=f"all {len(sample)} records of {rule.options['sample']} match {rule.options['schema']}",
+        reason=f"all {len(sample)} records of {rule.options['sample']} "
+        f"match {rule.options['schema']}",
     )
 
 
@@ -289,7 +298,10 @@ CHECKS: dict[str, Kind] = {
         keys=("sample",),
         options={
             **CHECK_COMMON,
-            "sample": {"type": "string", "description": "A committed data sample (JSONL, JSON, CSV)."},
+            "sample": {
+                "type": "string",
+                "description": "A committed data sample (JSONL, JSON, CSV).",
+            },
             "schema": {"type": "string", "description": "The JSON Schema its records must match."},
         },
         required=("schema",),

@@ -54,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - the one place that catches everything
+    except Exception as exc:
         print(
             f"retrain-gate: internal error: {type(exc).__name__}: {exc}\n"
             "This is a bug in retrain-gate; please report it with the command you ran.",

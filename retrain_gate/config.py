@@ -1,7 +1,7 @@
 """Load and validate `retrain-gate.yml`: YAML (safely) -> JSON Schema -> typed Config.
 
 Errors name the file, line and column and say how to fix it:
-`retrain-gate.yml:12:9: unknown key 'treshold' in models.churn.triggers[1] (did you mean 'threshold'?)`.
+`retrain-gate.yml:12:9: unknown key 'belwo' in models.churn.triggers[1] (did you mean 'below'?)`.
 """
 
 from __future__ import annotations
@@ -130,7 +130,9 @@ def _refuse_duplicates(node: yaml.Node, *, display: str) -> None:
             _refuse_duplicates(item, display=display)
 
 
-def position(node: yaml.Node | None, path: Sequence[PathPart], *, key: bool = False) -> tuple[int | None, int | None]:
+def position(
+    node: yaml.Node | None, path: Sequence[PathPart], *, key: bool = False
+) -> tuple[int | None, int | None]:
     """(line, column), 1-based, of the value at `path` (or of its key, with key=True)."""
     current = node
     mark_node = node
@@ -267,8 +269,9 @@ class _Errors:
         self.display = display
         self.node = node
 
-    def fail(self, message: str, path: Sequence[PathPart], *, key: bool = False,
-             hint: str | None = None) -> ConfigError:
+    def fail(
+        self, message: str, path: Sequence[PathPart], *, key: bool = False, hint: str | None = None
+    ) -> ConfigError:
         line, column = position(self.node, path, key=key)
         return ConfigError(message, file=self.display, line=line, column=column, hint=hint)
 
@@ -284,7 +287,9 @@ def _kind_of(rule: Mapping[str, Any], role: str, path: list[PathPart], errors: _
         name = str(rule["kind"])
         if name not in registry:
             hint = _suggest(name, list(registry)) or f"kinds: {', '.join(registry)}"
-            raise errors.fail(f"unknown {role} kind {name!r} in {dotted(path)}", [*path, "kind"], hint=hint)
+            raise errors.fail(
+                f"unknown {role} kind {name!r} in {dotted(path)}", [*path, "kind"], hint=hint
+            )
         return registry[name]
     matches = [k for k in registry.values() if any(key in rule for key in k.keys)]
     # `above:` selects a threshold rule, but a drift rule takes `above:` too: a kind whose
@@ -301,13 +306,20 @@ def _kind_of(rule: Mapping[str, Any], role: str, path: list[PathPart], errors: _
     keys = [key for k in registry.values() for key in k.keys]
     if len(matches) > 1:
         names = " and ".join(m.name for m in matches)
-        raise errors.fail(f"{dotted(path)} mixes the keys of {names}", path,
-                          hint="split it into two rules, or set `kind:`")
+        raise errors.fail(
+            f"{dotted(path)} mixes the keys of {names}",
+            path,
+            hint="split it into two rules, or set `kind:`",
+        )
     for given in rule:
         suggestion = _suggest(str(given), keys)
         if suggestion:
-            raise errors.fail(f"unknown key {given!r} in {dotted(path)}", [*path, str(given)],
-                              key=True, hint=suggestion)
+            raise errors.fail(
+                f"unknown key {given!r} in {dotted(path)}",
+                [*path, str(given)],
+                key=True,
+                hint=suggestion,
+            )
     raise errors.fail(
         f"{dotted(path)} does not say what to {'watch' if role == 'trigger' else 'check'}",
         path,
@@ -315,7 +327,9 @@ def _kind_of(rule: Mapping[str, Any], role: str, path: list[PathPart], errors: _
     )
 
 
-def _check_with(schema: Mapping[str, Any], data: Any, path: list[PathPart], errors: _Errors) -> None:
+def _check_with(
+    schema: Mapping[str, Any], data: Any, path: list[PathPart], errors: _Errors
+) -> None:
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(schema)
@@ -328,16 +342,26 @@ def _check_with(schema: Mapping[str, Any], data: Any, path: list[PathPart], erro
         extra = [k for k in error.instance if k not in allowed]
         if extra:
             name = str(extra[0])
-            raise errors.fail(f"unknown key {name!r} in {dotted(where)}", [*where, name], key=True,
-                              hint=_suggest(name, allowed) or f"allowed: {', '.join(allowed)}")
+            raise errors.fail(
+                f"unknown key {name!r} in {dotted(where)}",
+                [*where, name],
+                key=True,
+                hint=_suggest(name, allowed) or f"allowed: {', '.join(allowed)}",
+            )
     if error.validator == "required":
         raise errors.fail(f"{dotted(where)}: {error.message}", where)
     if error.validator in ("oneOf", "anyOf") and "pattern" in str(error.schema):
-        raise errors.fail(f"{dotted(where)}: {error.instance!r} is not valid here", where,
-                          hint=str(error.schema.get("description", "")) or None)
+        raise errors.fail(
+            f"{dotted(where)}: {error.instance!r} is not valid here",
+            where,
+            hint=str(error.schema.get("description", "")) or None,
+        )
     if error.validator == "pattern":
-        raise errors.fail(f"{dotted(where)}: {error.instance!r} is not valid here", where,
-                          hint=str(error.schema.get("description", "")) or None)
+        raise errors.fail(
+            f"{dotted(where)}: {error.instance!r} is not valid here",
+            where,
+            hint=str(error.schema.get("description", "")) or None,
+        )
     raise errors.fail(f"{dotted(where)}: {error.message}", where)
 
 
@@ -368,9 +392,7 @@ def _semantic(rule: Mapping[str, Any], kind: Kind, path: list[PathPart], errors:
                 )
 
 
-def _rules(
-    data: Any, role: str, path: list[PathPart], errors: _Errors
-) -> Iterator[RuleConfig]:
+def _rules(data: Any, role: str, path: list[PathPart], errors: _Errors) -> Iterator[RuleConfig]:
     names: dict[str, int] = {}
     for index, rule in enumerate(data or []):
         where = [*path, index]
@@ -381,11 +403,17 @@ def _rules(
         _semantic(rule, kind, where, errors)
         name = str(rule["name"])
         if name in names:
-            raise errors.fail(f"two {role}s are named {name!r} ({dotted([*path, names[name]])} "
-                              f"and {dotted(where)})", [*where, "name"], hint="names must be unique")
+            raise errors.fail(
+                f"two {role}s are named {name!r} ({dotted([*path, names[name]])} "
+                f"and {dotted(where)})",
+                [*where, "name"],
+                hint="names must be unique",
+            )
         names[name] = index
         line, _ = position(errors.node, where)
-        options = {k: v for k, v in rule.items() if k not in ("name", "kind", "severity", "missing")}
+        options = {
+            k: v for k, v in rule.items() if k not in ("name", "kind", "severity", "missing")
+        }
         yield RuleConfig(
             name=name,
             kind=kind.name,
@@ -439,13 +467,19 @@ def parse_config(text: str, *, display: str, root: Path) -> Config:
     data, node = _compose(text, display=display)
     errors = _Errors(display, node)
     if data is None:
-        raise ConfigError("the config is empty", file=display,
-                          hint="start with `version: 1` and a `models:` mapping")
+        raise ConfigError(
+            "the config is empty",
+            file=display,
+            hint="start with `version: 1` and a `models:` mapping",
+        )
     if not isinstance(data, Mapping):
         raise errors.fail("the config must be a mapping with `version: 1` and `models:`", [])
     if "version" in data and data["version"] != 1:
-        raise errors.fail(f"version {data['version']!r} is not supported", ["version"],
-                          hint="this retrain-gate reads version: 1")
+        raise errors.fail(
+            f"version {data['version']!r} is not supported",
+            ["version"],
+            hint="this retrain-gate reads version: 1",
+        )
     # Top level and the model mappings first; rules get kind-aware messages below.
     shallow = build_schema()
     model_schema = dict(shallow["properties"]["models"]["additionalProperties"])
@@ -463,19 +497,28 @@ def parse_config(text: str, *, display: str, root: Path) -> Config:
         if "metrics" in spec:
             metrics = spec["metrics"]
             line, _ = position(node, [*path, "metrics"])
-            source = SourceConfig(path=str(metrics["path"]), time=str(metrics.get("time", "date")),
-                                  format=metrics.get("format", "auto"), line=line)
+            source = SourceConfig(
+                path=str(metrics["path"]),
+                time=str(metrics.get("time", "date")),
+                format=metrics.get("format", "auto"),
+                line=line,
+            )
         triggers = tuple(_rules(spec.get("triggers"), "trigger", [*path, "triggers"], errors))
         checks = tuple(_rules(spec.get("checks"), "check", [*path, "checks"], errors))
         if not triggers:
-            raise errors.fail(f"model {name!r} has no triggers", [*path, "triggers"],
-                              hint="add at least one trigger rule")
+            raise errors.fail(
+                f"model {name!r} has no triggers",
+                [*path, "triggers"],
+                hint="add at least one trigger rule",
+            )
         if source is None:
             for rule in (*triggers, *checks):
                 if kinds(rule.role)[rule.kind].uses_series:
                     raise ConfigError(
-                        f"{rule.role} {rule.name!r} reads metrics, but model {name!r} has no `metrics:`",
-                        file=display, line=rule.line,
+                        f"{rule.role} {rule.name!r} reads metrics, "
+                        f"but model {name!r} has no `metrics:`",
+                        file=display,
+                        line=rule.line,
                         hint="add metrics: {path: ..., time: date}",
                     )
         if "baseline" not in spec:
@@ -484,7 +527,8 @@ def parse_config(text: str, *, display: str, root: Path) -> Config:
                     raise ConfigError(
                         f"trigger {rule.name!r} compares with the model card, but model {name!r} "
                         "has no `baseline:`",
-                        file=display, line=rule.line,
+                        file=display,
+                        line=rule.line,
                         hint="add baseline: path/to/model_card.json",
                     )
         line, _ = position(node, path, key=True)

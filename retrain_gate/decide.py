@@ -8,7 +8,9 @@ from retrain_gate.results import Decision, Outcome, Problem
 def blocking_errors(outcomes: tuple[Outcome, ...]) -> tuple[Outcome, ...]:
     """Outcomes that could not be evaluated and must stop the gate (warn checks only report)."""
     return tuple(
-        o for o in outcomes if o.status == "error" and not (o.role == "check" and o.severity == "warn")
+        o
+        for o in outcomes
+        if o.status == "error" and not (o.role == "check" and o.severity == "warn")
     )
 
 
@@ -32,7 +34,10 @@ def decide(
         return "error", str(problems[0])
     vetoes = [o.name for o in checks if o.vetoes]
     if fired and vetoes:
-        return "blocked", f"{_names(fired)} fired, but {_names(vetoes)} failed: not retraining on bad data"
+        return (
+            "blocked",
+            f"{_names(fired)} fired, but {_names(vetoes)} failed: not retraining on bad data",
+        )
     if fired:
         passed = sum(1 for o in checks if o.status == "passed")
         checks_text = f"all {passed} checks passed" if passed else "no checks configured"

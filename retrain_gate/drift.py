@@ -5,7 +5,7 @@ What a committed distribution file may hold
 A file (JSON or YAML) holds one distribution or several named ones:
 
     {"bins": [0, 10, 20, 40], "counts": [120, 340, 95]}   # numeric histogram: k+1 edges, k counts
-    {"categories": ["web", "ios"], "counts": [700, 300]}  # categorical histogram: k labels, k counts
+    {"categories": ["web", "ios"], "counts": [700, 300]}  # categorical: k labels, k counts
     {"values": [1.0, 2.5, 2.7]}                           # a raw sample
     [1.0, 2.5, 2.7]                                       # a raw sample, written as a plain list
     {"features": {"age": {...}, "country": {...}}}        # several features, each one of the above
@@ -515,7 +515,7 @@ def ks_2samp(reference: Sample, current: Sample) -> tuple[float, float]:
     best = (0, 0)
     x, y = ref[0], cur[0]
     while True:
-        value = x if x <= y else y  # noqa: FURB136 (a min() call is slower here)
+        value = x if x <= y else y
         while x <= value:
             i += 1
             if i == n:

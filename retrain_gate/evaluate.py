@@ -12,7 +12,9 @@ from retrain_gate.load import ModelData
 from retrain_gate.results import ModelResult, Outcome, Problem
 
 
-def context_for(model: ModelConfig, data: ModelData, *, now: datetime, end: int | None = None) -> Context:
+def context_for(
+    model: ModelConfig, data: ModelData, *, now: datetime, end: int | None = None
+) -> Context:
     """The rules' view of the data; `end` hides observations from index `end` on."""
     series_problem = baseline_problem = None
     if data.series is None and model.metrics is not None:
@@ -34,7 +36,9 @@ def context_for(model: ModelConfig, data: ModelData, *, now: datetime, end: int 
     )
 
 
-def evaluate_rules(model: ModelConfig, ctx: Context) -> tuple[tuple[Outcome, ...], tuple[Outcome, ...]]:
+def evaluate_rules(
+    model: ModelConfig, ctx: Context
+) -> tuple[tuple[Outcome, ...], tuple[Outcome, ...]]:
     """(trigger outcomes, check outcomes) in config order."""
     triggers = tuple(kinds("trigger")[r.kind].evaluate(r, ctx) for r in model.triggers)
     checks = tuple(kinds("check")[r.kind].evaluate(r, ctx) for r in model.checks)

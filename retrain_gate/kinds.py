@@ -115,59 +115,63 @@ def error_outcome(rule: RuleConfig, reason: str) -> Outcome:
 
 
 # JSON Schema pieces shared by the kinds' options.
-NAME = {"type": "string", "minLength": 1, "description": "A short unique name for the rule."}
-METRIC = {
+NAME: dict[str, Any] = {
+    "type": "string",
+    "minLength": 1,
+    "description": "A short unique name for the rule.",
+}
+METRIC: dict[str, Any] = {
     "type": "string",
     "minLength": 1,
     "description": "The metric: a column of the metric file, or a dotted path in JSON records.",
 }
-NUMBER = {"type": "number"}
-DURATION = {
+NUMBER: dict[str, Any] = {"type": "number"}
+DURATION: dict[str, Any] = {
     "type": "string",
     "pattern": r"^\s*\d+(\.\d+)?\s*[smhdw]\s*$",
     "description": "A duration: a number and a unit s, m, h, d or w (e.g. '7d').",
 }
-AMOUNT = {
+AMOUNT: dict[str, Any] = {
     "description": "A number (absolute) or a percentage such as '3%' (relative).",
     "oneOf": [
         {"type": "number", "minimum": 0},
         {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%\s*$"},
     ],
 }
-WINDOW = {
+WINDOW: dict[str, Any] = {
     "description": "Observations to aggregate: the last N (a whole number) or a duration ('7d').",
     "oneOf": [{"type": "integer", "minimum": 1}, DURATION],
 }
-AGGREGATE = {
+AGGREGATE: dict[str, Any] = {
     "enum": ["latest", "mean", "median", "min", "max", "sum"],
     "description": "How the window's values are combined (default: latest).",
 }
-FOR = {
+FOR: dict[str, Any] = {
     "type": "integer",
     "minimum": 1,
     "description": "Persistence: the condition must hold on N consecutive observations.",
 }
-OF_LAST = {
+OF_LAST: dict[str, Any] = {
     "type": "integer",
     "minimum": 1,
     "description": "With `for: M`: the condition must hold on M of the last N observations.",
 }
-SEVERITY = {
+SEVERITY: dict[str, Any] = {
     "enum": ["error", "warn"],
     "description": "error: a failure vetoes the retrain; warn: only reported.",
 }
-MISSING = {
+MISSING: dict[str, Any] = {
     "enum": ["error", "ignore"],
     "description": "A missing (empty or null) value: error (default, the gate fails closed) "
     "or ignore (drop it and evaluate the rest).",
 }
-COMMON = {
+COMMON: dict[str, dict[str, Any]] = {
     "name": NAME,
     "kind": {"type": "string", "description": "The rule kind; usually inferred from its keys."},
     "description": {"type": "string", "description": "Free text shown in reports."},
     "missing": MISSING,
 }
-SERIES_OPTIONS = {
+SERIES_OPTIONS: dict[str, dict[str, Any]] = {
     "metric": METRIC,
     "aggregate": AGGREGATE,
     "window": WINDOW,

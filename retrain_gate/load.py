@@ -42,8 +42,12 @@ class ModelData:
 
 
 def problem(error: GateError) -> Problem:
-    return Problem(message=error.message + (f" ({error.hint})" if error.hint else ""),
-                   exit_code=error.exit_code, file=error.file, line=error.line)
+    return Problem(
+        message=error.message + (f" ({error.hint})" if error.hint else ""),
+        exit_code=error.exit_code,
+        file=error.file,
+        line=error.line,
+    )
 
 
 def series_fields(model: ModelConfig) -> tuple[set[str], set[str]]:
@@ -65,10 +69,21 @@ def load_model(config: Config, model: ModelConfig) -> ModelData:
     if model.metrics is not None:
         metrics, presence = series_fields(model)
         try:
-            resolve_inside(config.root, model.metrics.path.split("*")[0] or ".",
-                           what="metrics path", file=config.path, line=model.metrics.line)
-            series = load_series(config.root, model.metrics.path, time_field=model.metrics.time,
-                                 metrics=metrics, presence=presence, fmt=model.metrics.format)
+            resolve_inside(
+                config.root,
+                model.metrics.path.split("*")[0] or ".",
+                what="metrics path",
+                file=config.path,
+                line=model.metrics.line,
+            )
+            series = load_series(
+                config.root,
+                model.metrics.path,
+                time_field=model.metrics.time,
+                metrics=metrics,
+                presence=presence,
+                fmt=model.metrics.format,
+            )
         except GateError as exc:
             if isinstance(exc, ConfigError):
                 raise
@@ -88,8 +103,9 @@ def load_model(config: Config, model: ModelConfig) -> ModelData:
             if relative in files:
                 continue
             try:
-                path = resolve_inside(config.root, relative, what="data file",
-                                      file=config.path, line=rule.line)
+                path = resolve_inside(
+                    config.root, relative, what="data file", file=config.path, line=rule.line
+                )
                 files[relative] = read_input(path, relative, kind)
             except ConfigError:
                 raise
@@ -104,8 +120,10 @@ def read_input(path: Path, display: str, kind: str) -> object:
     if kind == "records":
         return [(r.where, dict(_unflatten(r.fields))) for r in read_records(path, display=display)]
     text = read_text(path, display=display)
-    data = parse_yaml(text, display=display) if path.suffix in (".yml", ".yaml") else parse_json(
-        text, display=display
+    data = (
+        parse_yaml(text, display=display)
+        if path.suffix in (".yml", ".yaml")
+        else parse_json(text, display=display)
     )
     if kind == "distribution":
         from retrain_gate import drift
@@ -136,7 +154,9 @@ def check_metrics_exist(config: Config, model: ModelConfig, series: Series) -> N
         if rule.metric and rule.metric in numeric and rule.metric not in series.columns:
             available = sorted(_available(config, model))
             close = difflib.get_close_matches(rule.metric, available, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"it has: {', '.join(available[:15])}"
+            hint = (
+                f"did you mean {close[0]!r}?" if close else f"it has: {', '.join(available[:15])}"
+            )
             raise ConfigError(
                 f"{rule.role} {rule.name!r} reads metric {rule.metric!r}, which "
                 f"{series.source} does not provide",
@@ -151,8 +171,11 @@ def _available(config: Config, model: ModelConfig) -> set[str]:
     import glob
 
     pattern = model.metrics.path
-    paths = sorted(glob.glob(str(config.root / pattern))) if "*" in pattern else [
-        str(config.root / pattern)]
+    paths = (
+        sorted(glob.glob(str(config.root / pattern)))
+        if "*" in pattern
+        else [str(config.root / pattern)]
+    )
     if not paths:
         return set()
     records = read_records(Path(paths[-1]), display=pattern, fmt=model.metrics.format)

@@ -82,7 +82,9 @@ def parse_time(value: object, *, where: str) -> datetime:
             try:
                 day = date.fromisoformat(text)
             except ValueError:
-                raise DataError(f"{text!r} is not a date (expected YYYY-MM-DD)", file=where) from None
+                raise DataError(
+                    f"{text!r} is not a date (expected YYYY-MM-DD)", file=where
+                ) from None
             return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
         try:
             parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
@@ -244,9 +246,13 @@ def read_records(path: Path, *, display: str, fmt: Format = "auto") -> list[Reco
         for row in reader:
             where = f"{display}:{reader.line_num}"
             if None in row:
-                raise DataError("has more fields than the header", file=display, line=reader.line_num)
+                raise DataError(
+                    "has more fields than the header", file=display, line=reader.line_num
+                )
             if any(value is None for value in row.values()):
-                raise DataError("has fewer fields than the header", file=display, line=reader.line_num)
+                raise DataError(
+                    "has fewer fields than the header", file=display, line=reader.line_num
+                )
             records.append(Record(row, where))
         if not records:
             raise DataError("has a header but no rows", file=display)
@@ -261,15 +267,18 @@ def read_records(path: Path, *, display: str, fmt: Format = "auto") -> list[Reco
                 raise DataError("is not a JSON object", file=display, line=number)
             records.append(Record(flatten(item), f"{display}:{number}"))
         return records
-    data = parse_json(text, display=display) if kind == "json" else parse_yaml(text, display=display)
+    data = (
+        parse_json(text, display=display) if kind == "json" else parse_yaml(text, display=display)
+    )
     records = list(_records_from_data(data, display=display))
     if not records:
         raise DataError("holds no records", file=display)
     return records
 
 
-def resolve_inside(root: Path, relative: str, *, what: str, file: str | None = None,
-                   line: int | None = None) -> Path:
+def resolve_inside(
+    root: Path, relative: str, *, what: str, file: str | None = None, line: int | None = None
+) -> Path:
     """A config path, resolved under the repository root; escaping it is a config error."""
     candidate = Path(relative)
     if candidate.is_absolute():
@@ -322,13 +331,17 @@ def load_series(
             match = _DATE_IN_NAME.search(path.name)
             if not match:
                 raise DataError(
-                    "has no date in its name (expected YYYY-MM-DD)", file=display,
+                    "has no date in its name (expected YYYY-MM-DD)",
+                    file=display,
                     hint="or set `time:` to the field that holds the date",
                 )
             stamp = parse_time(match.group(1), where=display)
             if match.group(2):
-                stamp = stamp.replace(hour=int(match.group(2)), minute=int(match.group(3)),
-                                      second=int(match.group(4) or 0))
+                stamp = stamp.replace(
+                    hour=int(match.group(2)),
+                    minute=int(match.group(3)),
+                    second=int(match.group(4) or 0),
+                )
             file_records = [Record(r.fields, r.where, stamp) for r in file_records]
         records.extend(file_records)
     return build_series(
@@ -352,7 +365,8 @@ def build_series(
         else:
             if time_field not in record.fields:
                 raise DataError(
-                    f"has no time field {time_field!r}", file=record.where,
+                    f"has no time field {time_field!r}",
+                    file=record.where,
                     hint=f"fields are: {', '.join(sorted(record.fields)[:12])}",
                 )
             stamp = parse_time(record.fields[time_field], where=record.where)
@@ -361,7 +375,8 @@ def build_series(
     for (first, _, a), (second, _, b) in zip(stamped, stamped[1:]):
         if first == second:
             raise DataError(
-                f"duplicated date {first.isoformat()} (also at {a.where})", file=b.where,
+                f"duplicated date {first.isoformat()} (also at {a.where})",
+                file=b.where,
                 hint="keep one observation per time",
             )
     columns: dict[str, tuple[float | None, ...]] = {}
@@ -394,7 +409,9 @@ def load_baseline(root: Path, relative: str) -> Baseline:
     path = resolve_inside(root, relative, what="model card")
     text = read_text(path, display=relative)
     kind = _format_of(path, "auto")
-    data = parse_yaml(text, display=relative) if kind == "yaml" else parse_json(text, display=relative)
+    data = (
+        parse_yaml(text, display=relative) if kind == "yaml" else parse_json(text, display=relative)
+    )
     if not isinstance(data, Mapping):
         raise DataError("is not a mapping of fields (a model card)", file=relative)
     flat = flatten(data)

@@ -116,11 +116,12 @@ class Report:
 
     @property
     def decision(self) -> Decision:
-        """The overall decision: error > blocked > retrain > skip."""
+        """The overall decision: error > retrain > blocked > skip."""
         decisions = {m.decision for m in self.models}
-        for decision in ("error", "blocked", "retrain"):
+        order: tuple[Decision, ...] = ("error", "retrain", "blocked")
+        for decision in order:
             if decision in decisions:
-                return decision  # type: ignore[return-value]
+                return decision
         return "skip"
 
     @property

@@ -136,7 +136,9 @@ def evaluate_baseline_change(rule: RuleConfig, ctx: Context) -> Outcome:
         rule.options["drop_from_baseline" if dropping else "rise_from_baseline"]
     )
     if relative and base == 0:
-        return error_outcome(rule, f"the baseline {rule.metric} is 0; a relative change is undefined")
+        return error_outcome(
+            rule, f"the baseline {rule.metric} is 0; a relative change is undefined"
+        )
 
     def change(value: float) -> float:
         moved = (base - value) if dropping else (value - base)
@@ -195,9 +197,7 @@ def evaluate_data_growth(rule: RuleConfig, ctx: Context) -> Outcome:
             return error_outcome(rule, "count: since_training needs `trained_at` in the model card")
         trained = ctx.baseline.trained_at
         column = ctx.series.columns[str(rule.metric)]
-        values = [
-            column[i] for i in range(ctx.end) if ctx.series.times[i] > trained
-        ]
+        values = [column[i] for i in range(ctx.end) if ctx.series.times[i] > trained]
         if any(v is None for v in values) and rule.missing == "error":
             return error_outcome(rule, f"{rule.metric} has missing values since training")
         current = float(sum(v for v in values if v is not None))
@@ -268,7 +268,10 @@ def _drift_inputs(options: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
     for metric in DRIFT_METRICS:
         if metric in options:
             spec = options[metric]
-            return ((str(spec["reference"]), "distribution"), (str(spec["current"]), "distribution"))
+            return (
+                (str(spec["reference"]), "distribution"),
+                (str(spec["current"]), "distribution"),
+            )
     return ()
 
 
@@ -307,7 +310,7 @@ def evaluate_drift(rule: RuleConfig, ctx: Context) -> Outcome:
             return error_outcome(rule, f"feature {feature!r} is not in {side}")
         try:
             score = drift.compare(
-                metric,
+                metric,  # type: ignore[arg-type]
                 reference[feature],
                 current[feature],
                 bins=int(spec.get("bins", 10)),
@@ -366,7 +369,7 @@ def evaluate_anomaly(rule: RuleConfig, ctx: Context) -> Outcome:
             start = times[index] - parse_duration(str(window))
             members = range(index - 1, -1, -1)
             members = [j for j in members if times[j] >= start][::-1]  # type: ignore[assignment]
-        reference = [column[j] for j in members if column[j] is not None]
+        reference = [v for v in (column[j] for j in members) if v is not None]
         if len(reference) < 3:
             return error_outcome(
                 rule, f"only {len(reference)} reference values before {day(times[index])}; needs 3"
@@ -411,7 +414,7 @@ def _persistence_semantic(options: Mapping[str, Any]) -> list[tuple[str, str]]:
     return []
 
 
-DISTRIBUTION_SPEC = {
+DISTRIBUTION_SPEC: dict[str, Any] = {
     "type": "object",
     "required": ["reference", "current"],
     "additionalProperties": False,
@@ -447,8 +450,9 @@ TRIGGERS: dict[str, Kind] = {
         required=("metric",),
         evaluate=evaluate_baseline_change,
         uses_baseline=True,
-        semantic=lambda o: _one_of(o, ("drop_from_baseline", "rise_from_baseline"))
-        + _persistence_semantic(o),
+        semantic=lambda o: (
+            _one_of(o, ("drop_from_baseline", "rise_from_baseline")) + _persistence_semantic(o)
+        ),
     ),
     "data_growth": Kind(
         name="data_growth",

@@ -44,7 +44,9 @@ def day(time: datetime) -> str:
     return time.strftime("%Y-%m-%dT%H:%MZ")
 
 
-def _positions(rule: RuleConfig, ctx: Context, metric: str) -> tuple[list[int], tuple[float | None, ...]]:
+def _positions(
+    rule: RuleConfig, ctx: Context, metric: str
+) -> tuple[list[int], tuple[float | None, ...]]:
     assert ctx.series is not None
     column = ctx.series.columns[metric]
     end = ctx.end
@@ -64,7 +66,9 @@ def window_label(rule: RuleConfig) -> str:
     return f"{aggregate} over {format_duration(parse_duration(window))}"
 
 
-def observe(rule: RuleConfig, ctx: Context, *, needed: int, metric: str | None = None) -> list[Observed]:
+def observe(
+    rule: RuleConfig, ctx: Context, *, needed: int, metric: str | None = None
+) -> list[Observed]:
     """The rule's value at each of the last `needed` observations (oldest first).
 
     Raises NoData when there are too few observations or a needed value is missing

@@ -30,7 +30,10 @@ def add_parser(subparsers: Any) -> None:
     add_config_options(parser)
     add_report_options(parser)
     parser.add_argument(
-        "--fail-on", type=parse_fail_on, default=frozenset(), metavar="DECISIONS",
+        "--fail-on",
+        type=parse_fail_on,
+        default=frozenset(),
+        metavar="DECISIONS",
         help="exit 1 when a model's decision is one of these (e.g. retrain,blocked)",
     )
     parser.set_defaults(run=run)

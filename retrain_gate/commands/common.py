@@ -29,16 +29,23 @@ def add_config_options(parser: argparse.ArgumentParser) -> None:
 
 def add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--format", choices=("terminal", "markdown", "json"), default="terminal",
+        "--format",
+        choices=("terminal", "markdown", "json"),
+        default="terminal",
         help="how to print the report (default: terminal)",
     )
     parser.add_argument("--output", metavar="PATH", help="write the report to a file, not stdout")
     parser.add_argument(
-        "--now", metavar="TIME", type=parse_now,
+        "--now",
+        metavar="TIME",
+        type=parse_now,
         help="evaluate as of this date or ISO 8601 time (default: the current time, UTC)",
     )
     parser.add_argument(
-        "--model", action="append", default=[], metavar="NAME",
+        "--model",
+        action="append",
+        default=[],
+        metavar="NAME",
         help="evaluate only this model (repeat for several; default: all)",
     )
 
@@ -52,8 +59,10 @@ def parse_now(text: str) -> datetime:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a date or ISO 8601 time (e.g. 2026-11-28 or 2026-11-28T06:00:00Z)"
         ) from None
-    return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(
-        timezone.utc
+    return (
+        parsed.replace(tzinfo=timezone.utc)
+        if parsed.tzinfo is None
+        else parsed.astimezone(timezone.utc)
     )
 
 
@@ -72,7 +81,8 @@ def parse_fail_on(text: str) -> frozenset[str]:
     unknown = values - set(DECISIONS)
     if unknown:
         raise argparse.ArgumentTypeError(
-            f"--fail-on takes {', '.join(DECISIONS)} (comma-separated), not {', '.join(sorted(unknown))}"
+            f"--fail-on takes {', '.join(DECISIONS)} (comma-separated), "
+            f"not {', '.join(sorted(unknown))}"
         )
     return values
 

@@ -9,7 +9,8 @@ from typing import Any
 
 def add_parser(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "rules", help="list the trigger and check kinds with their documentation",
+        "rules",
+        help="list the trigger and check kinds with their documentation",
         description="List every trigger and check kind: the keys that select it, its options, "
         "and what it does.",
     )

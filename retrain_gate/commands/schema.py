@@ -10,7 +10,8 @@ from typing import Any
 
 def add_parser(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "schema", help="print the JSON Schema of the config",
+        "schema",
+        help="print the JSON Schema of the config",
         description="Print the JSON Schema of retrain-gate.yml, for editors to autocomplete it.",
     )
     parser.set_defaults(run=run)

@@ -20,7 +20,8 @@ def add_parser(subparsers: Any) -> None:
     add_config_options(parser)
     parser.add_argument("files", nargs="*", metavar="CONFIG", help="config files (pre-commit)")
     parser.add_argument(
-        "--no-data", action="store_true",
+        "--no-data",
+        action="store_true",
         help="do not open metric files (only the config itself is checked)",
     )
     parser.set_defaults(run=run)
@@ -40,9 +41,14 @@ def run(args: argparse.Namespace) -> int:
                     continue
                 metrics, _ = series_fields(model)
                 try:
-                    series = load_series(config.root, model.metrics.path, time_field=model.metrics.time,
-                                         metrics=(), fmt=model.metrics.format)
-                except Exception:  # noqa: BLE001 - bad data is `check`'s to report, not validate's
+                    series = load_series(
+                        config.root,
+                        model.metrics.path,
+                        time_field=model.metrics.time,
+                        metrics=(),
+                        fmt=model.metrics.format,
+                    )
+                except Exception:
                     continue
                 del series
                 from retrain_gate.load import _available
@@ -55,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
                         check_metrics_exist(config, model, Series(model.metrics.path, (), {}, ()))
         models = len(config.models)
         rules = sum(len(m.rules) for m in config.models.values())
-        print(f"{config.path}: valid ({models} model{'s' if models != 1 else ''}, {rules} rules)",
-              file=sys.stdout)
+        print(
+            f"{config.path}: valid ({models} model{'s' if models != 1 else ''}, {rules} rules)",
+            file=sys.stdout,
+        )
     return 0

@@ -32,8 +32,10 @@ def show_value(value: Value) -> str:
 def show_observed(outcome: Outcome) -> str:
     """Baseline changes and growth are fractions; show them as percentages when relative."""
     value = outcome.observed
-    if isinstance(value, float) and outcome.kind in ("baseline_change", "data_growth") and "%" in str(
-        outcome.threshold
+    if (
+        isinstance(value, float)
+        and outcome.kind in ("baseline_change", "data_growth")
+        and "%" in str(outcome.threshold)
     ):
         return f"{value:+.1%}" if outcome.kind == "data_growth" else f"{value:.1%}"
     if isinstance(value, float) and outcome.kind == "drift":

@@ -22,13 +22,16 @@ def cell(text: str) -> str:
 
 def headline(result: ModelResult) -> str:
     icon = DECISION_ICONS[result.decision]
-    return f"{icon} **{cell(result.model)}: {DECISION_TEXT[result.decision]}**: {cell(result.summary)}"
+    return (
+        f"{icon} **{cell(result.model)}: {DECISION_TEXT[result.decision]}**: {cell(result.summary)}"
+    )
 
 
 def outcome_row(outcome: Outcome) -> str:
     status = f"{ICONS[outcome.status]} {outcome.status}"
     return (
-        f"| {cell(outcome.name)} | {outcome.role} · {outcome.kind} | {cell(show_observed(outcome))} "
+        f"| {cell(outcome.name)} | {outcome.role} · {outcome.kind} "
+        f"| {cell(show_observed(outcome))} "
         f"| {cell(show_value(outcome.threshold))} | {status} | {cell(outcome.reason)} |"
     )
 
@@ -55,7 +58,8 @@ def render_markdown(report: Report) -> str:
     lines = [
         f"## retrain-gate: {DECISION_TEXT[report.decision]} ({tally})",
         "",
-        f"Evaluated as of {report.now.strftime('%Y-%m-%d %H:%M UTC')} with `{cell(report.config_path)}`.",
+        f"Evaluated as of {report.now.strftime('%Y-%m-%d %H:%M UTC')} "
+        f"with `{cell(report.config_path)}`.",
         "",
     ]
     for result in report.models:
