@@ -8,7 +8,7 @@ A rule naming a metric the metric file does not provide is a config error at the
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,7 +89,7 @@ def load_model(config: Config, model: ModelConfig) -> ModelData:
                 raise
             problems.append(problem(exc))
         if series is not None:
-            check_metrics_exist(config, model, series)
+            check_metrics_exist(config, model, series.columns)
     if model.baseline is not None:
         try:
             baseline = load_baseline(config.root, model.baseline)
@@ -147,26 +147,28 @@ def _unflatten(fields: Mapping[str, object]) -> dict[str, object]:
     return out
 
 
-def check_metrics_exist(config: Config, model: ModelConfig, series: Series) -> None:
+def check_metrics_exist(config: Config, model: ModelConfig, present: Collection[str]) -> None:
     """A rule naming a metric that the metric file does not provide is a config error."""
     numeric, _ = series_fields(model)
     for rule in model.rules:
-        if rule.metric and rule.metric in numeric and rule.metric not in series.columns:
-            available = sorted(_available(config, model))
+        if rule.metric and rule.metric in numeric and rule.metric not in present:
+            assert model.metrics is not None
+            available = sorted(available_fields(config, model))  # only on this error path
             close = difflib.get_close_matches(rule.metric, available, n=1)
             hint = (
                 f"did you mean {close[0]!r}?" if close else f"it has: {', '.join(available[:15])}"
             )
             raise ConfigError(
                 f"{rule.role} {rule.name!r} reads metric {rule.metric!r}, which "
-                f"{series.source} does not provide",
+                f"{model.metrics.path} does not provide",
                 file=config.path,
                 line=rule.line,
                 hint=hint,
             )
 
 
-def _available(config: Config, model: ModelConfig) -> set[str]:
+def available_fields(config: Config, model: ModelConfig) -> set[str]:
+    """The field names of a model's newest metric file (empty when it cannot be read)."""
     assert model.metrics is not None
     import glob
 
@@ -178,5 +180,8 @@ def _available(config: Config, model: ModelConfig) -> set[str]:
     )
     if not paths:
         return set()
-    records = read_records(Path(paths[-1]), display=pattern, fmt=model.metrics.format)
+    try:
+        records = read_records(Path(paths[-1]), display=pattern, fmt=model.metrics.format)
+    except GateError:
+        return set()
     return {name for r in records for name in r.fields}
