@@ -25,6 +25,7 @@ STYLES = {
 
 
 def render_terminal(report: Report, *, color: bool, width: int | None = None) -> str:
+    from rich import box
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
@@ -49,14 +50,16 @@ def render_terminal(report: Report, *, color: bool, width: int | None = None) ->
             (DECISION_TEXT[result.decision], style),
             f"  {result.summary}",
         )
-        console.print(line)
+        console.print(line, soft_wrap=True)
         for problem in result.problems:
             console.print(Text(f"  error: {problem}", style=STYLES["error"]))
         if result.dispatch is not None:
             console.print(Text(f"  dispatch: {result.dispatch.message}"))
         if not result.outcomes:
             return
-        table = Table(show_edge=False, pad_edge=False, expand=False, header_style="bold")
+        table = Table(
+            box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False, header_style="bold"
+        )
         for column in ("rule", "kind", "observed", "threshold", "status", "reason"):
             table.add_column(column, overflow="fold", no_wrap=column not in ("reason",))
         for o in result.outcomes:
