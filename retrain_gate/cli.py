@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from retrain_gate import __version__
 from retrain_gate.errors import EXIT_CONFIG, EXIT_INTERNAL, GateError
@@ -19,7 +20,10 @@ COMMANDS = ("check", "validate", "schema", "rules")
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors as exit 2 with one line (its own default)."""
+    """argparse that reports usage errors as exit 2 with one line, like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_CONFIG, f"retrain-gate: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
