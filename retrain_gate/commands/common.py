@@ -81,7 +81,7 @@ def parse_fail_on(text: str) -> frozenset[str]:
     unknown = values - set(DECISIONS)
     if unknown:
         raise argparse.ArgumentTypeError(
-            f"--fail-on takes {', '.join(DECISIONS)} (comma-separated), "
+            f"expected {', '.join(DECISIONS)} (comma-separated), "
             f"not {', '.join(sorted(unknown))}"
         )
     return values
