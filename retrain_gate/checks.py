@@ -7,6 +7,7 @@ docstring is the user documentation of the kind. Every check takes `severity: er
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping
 from typing import Any
 
@@ -126,8 +127,8 @@ def evaluate_gaps(rule: RuleConfig, ctx: Context) -> Outcome:
     limit = parse_duration(str(rule.options["max_gap"]))
     window = parse_duration(str(rule.options.get("window", "14d")))
     start = ctx.now - window
-    times = ctx.series.times[: ctx.end]
-    inside = [i for i, t in enumerate(times) if t > start]
+    times = ctx.series.times
+    inside = range(bisect.bisect_right(times, start, 0, ctx.end), ctx.end)
     if not inside:
         return outcome(
             rule,

@@ -7,6 +7,7 @@ docstring is the user documentation of the kind.
 
 from __future__ import annotations
 
+import bisect
 import statistics
 from collections.abc import Mapping
 from typing import Any
@@ -29,6 +30,7 @@ from retrain_gate.results import Outcome
 from retrain_gate.selection import (
     NoData,
     Observed,
+    column_sum,
     day,
     fmt,
     observe,
@@ -197,10 +199,10 @@ def evaluate_data_growth(rule: RuleConfig, ctx: Context) -> Outcome:
             return error_outcome(rule, "count: since_training needs `trained_at` in the model card")
         trained = ctx.baseline.trained_at
         column = ctx.series.columns[str(rule.metric)]
-        values = [column[i] for i in range(ctx.end) if ctx.series.times[i] > trained]
-        if any(v is None for v in values) and rule.missing == "error":
+        first = bisect.bisect_right(ctx.series.times, trained, 0, ctx.end)
+        current, missing = column_sum(column, first, ctx.end)
+        if missing and rule.missing == "error":
             return error_outcome(rule, f"{rule.metric} has missing values since training")
-        current = float(sum(v for v in values if v is not None))
         what = f"{fmt(current)} {rule.metric} since training on {day(trained)}"
         growth = current / base if relative else current
     else:
@@ -367,8 +369,7 @@ def evaluate_anomaly(rule: RuleConfig, ctx: Context) -> Outcome:
             members = range(max(0, index - window), index)
         else:
             start = times[index] - parse_duration(str(window))
-            members = range(index - 1, -1, -1)
-            members = [j for j in members if times[j] >= start][::-1]  # type: ignore[assignment]
+            members = range(bisect.bisect_left(times, start, 0, index), index)
         reference = [v for v in (column[j] for j in members) if v is not None]
         if len(reference) < 3:
             return error_outcome(

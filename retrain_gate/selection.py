@@ -6,7 +6,7 @@ Pure functions over `(series, end)`; they never look past `end`, so backtests ca
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -45,14 +45,32 @@ def day(time: datetime) -> str:
 
 
 def _positions(
-    rule: RuleConfig, ctx: Context, metric: str
-) -> tuple[list[int], tuple[float | None, ...]]:
+    rule: RuleConfig, ctx: Context, metric: str, *, needed: int
+) -> tuple[Sequence[int], tuple[float | None, ...]]:
+    """The indices the rule may read, oldest first: enough for its last `needed` values.
+
+    Never the whole history when less will do (a backtest evaluates every day): with
+    `missing: error` a `range`; with `ignore` a scan back from `end` that stops once the
+    last `needed` values and their windows are covered.
+    """
     assert ctx.series is not None
     column = ctx.series.columns[metric]
-    end = ctx.end
-    if rule.missing == "ignore":
-        return [i for i in range(end) if column[i] is not None], column
-    return list(range(end)), column
+    if rule.missing != "ignore":
+        return range(ctx.end), column
+    window = rule.options.get("window")
+    aggregated = window is not None and rule.options.get("aggregate", "latest") != "latest"
+    count = needed + (window - 1 if aggregated and isinstance(window, int) else 0)
+    span = parse_duration(str(window)) if aggregated and not isinstance(window, int) else None
+    times = ctx.series.times
+    found: list[int] = []  # newest first
+    for i in range(ctx.end - 1, -1, -1):
+        if column[i] is None:
+            continue
+        if len(found) >= count and (span is None or times[i] <= times[found[needed - 1]] - span):
+            break
+        found.append(i)
+    found.reverse()
+    return found, column
 
 
 def window_label(rule: RuleConfig) -> str:
@@ -76,7 +94,7 @@ def observe(
     """
     metric = metric or rule.metric
     assert metric is not None and ctx.series is not None
-    positions, column = _positions(rule, ctx, metric)
+    positions, column = _positions(rule, ctx, metric, needed=needed)
     if len(positions) < needed:
         have = len(positions)
         raise NoData(
@@ -89,18 +107,19 @@ def observe(
     result = []
     for slot in range(len(positions) - needed, len(positions)):
         index = positions[slot]
+        members: Sequence[int]
         if aggregate == "latest" or window is None:
             members = [index]
         elif isinstance(window, int):
             members = positions[max(0, slot - window + 1) : slot + 1]
         else:
             start = times[index] - parse_duration(window)
-            members = []
+            inside: list[int] = []
             for j in range(slot, -1, -1):
                 if times[positions[j]] <= start:
                     break
-                members.append(positions[j])
-            members.reverse()
+                inside.append(positions[j])
+            members = inside[::-1]
         values = []
         for member in members:
             value = column[member]
@@ -153,6 +172,29 @@ def persistence_phrase(rule: RuleConfig, matching: list[Observed]) -> str:
     if needed == of_last:
         return f" on {len(matching)} consecutive observations ({dates})"
     return f" on {len(matching)} of the last {of_last} observations ({dates})"
+
+
+# column (by identity) -> (the column, running sums, running counts of missing values);
+# a backtest sums the same column once per replayed day, so the sums are built once.
+_RUNNING: dict[int, tuple[tuple[float | None, ...], list[float], list[int]]] = {}
+
+
+def column_sum(column: tuple[float | None, ...], start: int, end: int) -> tuple[float, int]:
+    """(sum of the values, number of missing values) in `column[start:end]`, in O(1).
+
+    The sums run from index 0, so a column and any prefix of it give the same result.
+    """
+    cached = _RUNNING.get(id(column))
+    if cached is None or cached[0] is not column:
+        if len(_RUNNING) > 256:
+            _RUNNING.clear()
+        sums, missing = [0.0], [0]
+        for value in column:
+            sums.append(sums[-1] + (value or 0.0))
+            missing.append(missing[-1] + (value is None))
+        cached = _RUNNING[id(column)] = (column, sums, missing)
+    _, sums, missing = cached
+    return sums[end] - sums[start], missing[end] - missing[start]
 
 
 def recent_points(ctx: Context, metric: str, *, count: int = 30) -> tuple[Point, ...]:
