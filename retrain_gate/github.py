@@ -148,6 +148,9 @@ class _Failure:
     response: Response | None = None
     requested_wait: float | None = None  # what the server asked for (Retry-After / reset)
     reset_at: float | None = None  # epoch seconds when the rate limit resets, if known
+    # The request may have reached GitHub (no answer in time, or the connection dropped while
+    # waiting for the answer): sending it again could do the same thing twice.
+    maybe_received: bool = False
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -197,10 +200,15 @@ class GitHubClient:
         *,
         body: Mapping[str, object] | None = None,
         params: Mapping[str, str] | None = None,
+        resend_unanswered: bool = True,
     ) -> Response:
         """One API call with retries; a 2xx answer is returned, anything else raises GitHubError.
 
         `path` starts with "/" and is relative to the API root (e.g. "/repos/o/r/dispatches").
+        `resend_unanswered=False` is for calls that must not happen twice (a dispatch): when the
+        request may have reached GitHub without an answer coming back (a timeout, a connection
+        dropped while waiting), it is not sent again; refused connections, 5xx answers and rate
+        limits are still retried, since GitHub did not act on those.
         """
         method = method.upper()
         if not path.startswith("/"):
@@ -217,6 +225,8 @@ class GitHubClient:
             if isinstance(outcome, Response):
                 return outcome
             failure = outcome
+            if failure.maybe_received and not resend_unanswered:
+                raise self._not_resent(method, path, failure)
             if attempt >= self.settings.max_attempts:
                 raise self._gave_up(method, path, failure, attempt)
             wait = failure.requested_wait
@@ -255,16 +265,17 @@ class GitHubClient:
             except (OSError, ValueError):
                 text = ""
         except urllib.error.URLError as error:
-            return self._network_failure(error.reason, method, path)
+            return self._network_failure(error.reason, method, path, sent=False)
         except (OSError, http.client.HTTPException) as error:
             # a timeout, a reset or a garbled answer while reading: may pass on a retry
-            return self._network_failure(error, method, path)
+            return self._network_failure(error, method, path, sent=True)
         response = Response(status=status, headers=headers, data=_parse_json(text))
         if 200 <= status < 300:
             return response
         return self._classify(method, path, response, text)
 
-    def _network_failure(self, reason: object, method: str, path: str) -> _Failure:
+    def _network_failure(self, reason: object, method: str, path: str, *, sent: bool) -> _Failure:
+        """`sent`: the request went out and the failure came while waiting for the answer."""
         if isinstance(reason, ssl.SSLCertVerificationError):
             # A certificate problem does not pass by waiting.
             raise GitHubError(
@@ -273,8 +284,13 @@ class GitHubClient:
                 hint="check GITHUB_API_URL; for GitHub Enterprise Server, trust its CA",
             )
         if isinstance(reason, TimeoutError):
-            return _Failure(kind="timeout", reason="timed out")
-        return _Failure(kind="connection", reason=self._scrub(str(reason)) or type(reason).__name__)
+            # a timeout while connecting or sending may still have delivered the request
+            return _Failure(kind="timeout", reason="timed out", maybe_received=True)
+        return _Failure(
+            kind="connection",
+            reason=self._scrub(str(reason)) or type(reason).__name__,
+            maybe_received=sent,
+        )
 
     def _classify(self, method: str, path: str, response: Response, text: str) -> _Failure:
         """A non-2xx answer: a retryable failure, or raise the refusal at once."""
@@ -382,6 +398,16 @@ class GitHubClient:
             hint="GitHub may be having an incident: see https://www.githubstatus.com",
         )
 
+    def _not_resent(self, method: str, path: str, failure: _Failure) -> GitHubError:
+        if failure.kind == "timeout":
+            what = f"no answer from {self._host} within the {self.settings.timeout:g} s timeout"
+        else:
+            what = f"the connection to {self._host} failed before the answer ({failure.reason})"
+        return GitHubError(
+            f"{method} {path}: {what}; GitHub may have received it, so it is not sent again",
+            hint="look at the workflow's runs before dispatching by hand",
+        )
+
     def _rate_limit_too_long(
         self, method: str, path: str, failure: _Failure, wait: float, waited: float
     ) -> GitHubError:
@@ -447,12 +473,18 @@ class DispatchAnswer:
 
 
 def dispatch_workflow(
-    client: GitHubClient, *, workflow: str, ref: str, inputs: Mapping[str, str]
+    client: GitHubClient,
+    *,
+    workflow: str,
+    ref: str,
+    inputs: Mapping[str, str],
+    resend_unanswered: bool = True,
 ) -> DispatchAnswer:
     """Start `workflow` (a file name such as "retrain.yml", or its numeric id) on `ref`.
 
     Inputs are checked against GitHub's limits before anything is sent: a payload GitHub would
-    refuse or cut is a ConfigError, never a dispatch with defaults.
+    refuse or cut is a ConfigError, never a dispatch with defaults. `resend_unanswered=False`:
+    see `GitHubClient.request` (the act stage uses it so that a timeout never dispatches twice).
     """
     if not workflow.strip():
         raise ConfigError("no workflow to dispatch", hint="name the file, e.g. retrain.yml")
@@ -467,7 +499,7 @@ def dispatch_workflow(
         "return_run_details": True,
     }
     try:
-        response = client.request("POST", path, body=body)
+        response = client.request("POST", path, body=body, resend_unanswered=resend_unanswered)
     except GitHubHTTPError as error:
         raise _explain_workflow_dispatch(
             error,
@@ -480,7 +512,11 @@ def dispatch_workflow(
 
 
 def dispatch_repository(
-    client: GitHubClient, *, event_type: str, client_payload: Mapping[str, object]
+    client: GitHubClient,
+    *,
+    event_type: str,
+    client_payload: Mapping[str, object],
+    resend_unanswered: bool = True,
 ) -> DispatchAnswer:
     """Send a repository_dispatch event (`on: repository_dispatch: types: [event_type]`)."""
     if not event_type.strip():
@@ -507,7 +543,7 @@ def dispatch_repository(
         "client_payload": dict(client_payload),
     }
     try:
-        response = client.request("POST", path, body=body)
+        response = client.request("POST", path, body=body, resend_unanswered=resend_unanswered)
     except GitHubHTTPError as error:
         raise _explain_permission(error, permission="contents: write") from None
     return _dispatch_answer(response)
@@ -634,6 +670,7 @@ class WorkflowRun:
     html_url: str
     event: str
     display_title: str
+    run_started_at: datetime | None = None  # when this attempt started (absent on old servers)
 
 
 def list_workflow_runs(
@@ -669,6 +706,21 @@ def list_workflow_runs(
     return [_workflow_run(item, path=path) for item in runs]
 
 
+def get_workflow_run(
+    client: GitHubClient, *, run_id: int, attempt: int | None = None
+) -> WorkflowRun:
+    """One run of any workflow (e.g. the gate's own): GET /repos/{repo}/actions/runs/{run_id},
+    or with `attempt`, that attempt of it: GET .../runs/{run_id}/attempts/{attempt}."""
+    path = f"/repos/{client.repository}/actions/runs/{run_id}"
+    if attempt is not None:
+        path += f"/attempts/{attempt}"
+    try:
+        response = client.request("GET", path)
+    except GitHubHTTPError as error:
+        raise _explain_permission(error, permission="actions: read") from None
+    return _workflow_run(response.data, path=path)
+
+
 def _workflow_run(item: object, *, path: str) -> WorkflowRun:
     if not isinstance(item, dict):
         raise GitHubError(f"GET {path}: a workflow run is not an object: {item!r:.80}")
@@ -677,23 +729,30 @@ def _workflow_run(item: object, *, path: str) -> WorkflowRun:
         created_text = item["created_at"]
         if not isinstance(run_id, int) or not isinstance(created_text, str):
             raise TypeError
-        created_at = datetime.fromisoformat(created_text.replace("Z", "+00:00"))
-        if created_at.tzinfo is None:
-            created_at = created_at.replace(tzinfo=timezone.utc)
+        created_at = _utc(created_text)
+        started_text = item.get("run_started_at")
         conclusion = item.get("conclusion")
         return WorkflowRun(
             id=run_id,
             status=str(item["status"]),
             conclusion=str(conclusion) if conclusion is not None else None,
-            created_at=created_at.astimezone(timezone.utc),
+            created_at=created_at,
             html_url=str(item.get("html_url") or ""),
             event=str(item.get("event") or ""),
             display_title=str(item.get("display_title") or ""),
+            run_started_at=_utc(started_text) if isinstance(started_text, str) else None,
         )
     except (KeyError, TypeError, ValueError):
         raise GitHubError(
             f"GET {path}: workflow run {item.get('id')!r} lacks a usable id, status or created_at"
         ) from None
+
+
+def _utc(text: str) -> datetime:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
 
 
 # -- issues ----------------------------------------------------------------------------------

@@ -8,6 +8,9 @@ answers by default as GitHub does:
 - POST /repos/{o}/{r}/dispatches: 204;
 - GET  /repos/{o}/{r}/actions/workflows/{wf}/runs: {"total_count", "workflow_runs"} from
   `fake.workflow_runs` (filtered by `status`, cut to `per_page`; `created` is not emulated);
+- GET  /repos/{o}/{r}/actions/runs/{id} and .../runs/{id}/attempts/{n}: the run with that id
+  from `fake.workflow_runs` or `fake.other_runs` (runs of other workflows, e.g. the gate's
+  own); an attempt answers `fake.run_attempts[(id, n)]` when set, else the run itself;
 - GET/POST /repos/{o}/{r}/issues, POST .../issues/{n}/comments, PATCH .../issues/{n}: backed by
   `fake.issues` and `fake.comments`.
 
@@ -68,6 +71,8 @@ class FakeGitHub:
         self.repository = repository
         self.requests: list[Recorded] = []
         self.workflow_runs: list[dict[str, object]] = []
+        self.other_runs: list[dict[str, object]] = []
+        self.run_attempts: dict[tuple[int, int], dict[str, object]] = {}
         self.issues: dict[int, dict[str, object]] = {}
         self.comments: dict[int, list[str]] = {}
         self._scripts: dict[tuple[str, str], list[Reply]] = {}
@@ -177,6 +182,8 @@ class FakeGitHub:
                 return self._dispatch(body)
             if request.method == "GET" and route[3] == "runs":
                 return self._runs(request.query)
+        if request.method == "GET" and route[:2] == ["actions", "runs"]:
+            return self._run(route[2:])
         if route[:1] == ["issues"]:
             return self._issues(request, route[1:], body)
         return _not_found()
@@ -202,6 +209,20 @@ class FakeGitHub:
             runs = [r for r in runs if status in (r.get("status"), r.get("conclusion"))]
         per_page = int(query.get("per_page", "30"))
         return Reply(200, json={"total_count": len(runs), "workflow_runs": runs[:per_page]})
+
+    def _run(self, rest: list[str]) -> Reply:
+        if not rest or not rest[0].isdigit():
+            return _not_found()
+        run_id = int(rest[0])
+        run = next((r for r in self.workflow_runs + self.other_runs if r.get("id") == run_id), None)
+        if run is None:
+            return _not_found()
+        if not rest[1:]:
+            return Reply(200, json=run)
+        if len(rest) == 3 and rest[1] == "attempts" and rest[2].isdigit():
+            attempt = int(rest[2])
+            return Reply(200, json=self.run_attempts.get((run_id, attempt), run))
+        return _not_found()
 
     def _issues(self, request: Recorded, rest: list[str], body: dict[str, object]) -> Reply:
         method = request.method
