@@ -1,15 +1,31 @@
-"""`--format markdown`: the table the Action writes to the job summary."""
+"""`--format markdown`: the report the Action writes to the job summary.
+
+Read top to bottom it answers, in order: what was decided (first line), why (one line per
+model, then the reasons that mattered), the evidence (the rule table), and the picture (each
+threshold rule's recent series against its limit, folded away in a `<details>` block so the
+table stays in view). Every piece of user text is escaped for where it lands.
+"""
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
 from retrain_gate.report.common import DECISION_TEXT, ICONS, show_observed, show_value
-from retrain_gate.results import ModelResult, Outcome, Report
+from retrain_gate.results import DispatchResult, ModelResult, Outcome, Point, Report
+from retrain_gate.selection import day, fmt
 
 DECISION_ICONS = {"retrain": "🔁", "blocked": "⛔", "skip": "✅", "error": "💥"}
+SPARK_BARS = "▁▂▃▄▅▆▇█"
+# the "why" list under a headline: enough to explain, short enough to read at a glance
+WHY_LIMIT = 5
+_URL = re.compile(r"^https?://[^\s()<>\[\]`]+$")
 
 
 def cell(text: str) -> str:
-    """Text from users' files, safe inside a Markdown table cell."""
+    """Text from users' files, safe inside a Markdown table cell (or any Markdown line)."""
     return (
         text.replace("\\", "\\\\")
         .replace("|", "\\|")
@@ -18,6 +34,11 @@ def cell(text: str) -> str:
         .replace("<", "&lt;")
         .replace(">", "&gt;")
     )
+
+
+def plain(text: str) -> str:
+    """Text from users' files, safe inside a fenced code block or a Mermaid string."""
+    return re.sub(r"[\r\n\t]+", " ", text).replace("`", "'").replace('"', "'")
 
 
 def headline(result: ModelResult) -> str:
@@ -29,11 +50,35 @@ def headline(result: ModelResult) -> str:
 
 def outcome_row(outcome: Outcome) -> str:
     status = f"{ICONS[outcome.status]} {outcome.status}"
-    return (
-        f"| {cell(outcome.name)} | {outcome.role} · {outcome.kind} "
-        f"| {cell(show_observed(outcome))} "
-        f"| {cell(show_value(outcome.threshold))} | {status} | {cell(outcome.reason)} |"
+    cells = (
+        cell(outcome.name),
+        f"{outcome.role} · {outcome.kind}",
+        cell(show_observed(outcome)),
+        cell(show_value(outcome.threshold)),
+        status,
+        cell(outcome.reason),
     )
+    return "| " + " | ".join(cells) + " |"
+
+
+def why_lines(result: ModelResult) -> list[str]:
+    """The reasons behind a retrain, a block or an error, before the full table."""
+    if result.decision == "skip":
+        return []
+    telling = [o for o in result.outcomes if o.status == "error"]
+    telling += [o for o in result.checks if o.vetoes and o.status != "error"]
+    telling += list(result.fired)
+    lines = [f"- **{cell(o.name)}**: {cell(o.reason)}" for o in telling[:WHY_LIMIT]]
+    if len(telling) > WHY_LIMIT:
+        lines.append(f"- … and {len(telling) - WHY_LIMIT} more in the table below")
+    return [*lines, ""] if lines else []
+
+
+def dispatch_line(dispatch: DispatchResult) -> str:
+    text = f"**Dispatch ({dispatch.status}):** {cell(dispatch.message)}"
+    if dispatch.run_url and _URL.match(dispatch.run_url):
+        text += f" [View the run]({dispatch.run_url})"
+    return text
 
 
 def model_section(result: ModelResult) -> list[str]:
@@ -41,14 +86,138 @@ def model_section(result: ModelResult) -> list[str]:
     for problem in result.problems:
         lines.append(f"> **Error:** {cell(str(problem))}")
         lines.append("")
+    lines.extend(why_lines(result))
     if result.dispatch is not None:
-        lines.append(f"**Dispatch:** {cell(result.dispatch.message)}")
+        lines.append(dispatch_line(result.dispatch))
         lines.append("")
     if result.outcomes:
         lines.append("| rule | kind | observed | threshold | status | reason |")
         lines.append("| --- | --- | --- | --- | --- | --- |")
         lines.extend(outcome_row(o) for o in result.outcomes)
         lines.append("")
+    lines.extend(charts_section(result))
+    return lines
+
+
+# -- pictures of the recent series ---------------------------------------------------------
+
+
+def charted(outcome: Outcome) -> bool:
+    """Threshold-like rules with a series to draw: a line to compare the points with."""
+    return outcome.limit is not None and math.isfinite(outcome.limit) and bool(_points(outcome))
+
+
+def _points(outcome: Outcome) -> list[tuple[datetime, float]]:
+    return [(p.time, p.value) for p in outcome.recent if p.value is not None and _finite(p.value)]
+
+
+def _finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+def _scale(outcome: Outcome) -> tuple[float, float]:
+    """The value range to draw: the points and the limit, so the limit always shows."""
+    assert outcome.limit is not None
+    values = [v for _, v in _points(outcome)] + [outcome.limit]
+    return min(values), max(values)
+
+
+def sparkline(values: Sequence[float | None], *, low: float, high: float) -> str:
+    """One bar per value, ▁ at `low` to █ at `high`; a missing value is a space."""
+    top = len(SPARK_BARS) - 1
+    bars = []
+    for value in values:
+        if value is None or not math.isfinite(value):
+            bars.append(" ")
+        elif high == low:
+            bars.append(SPARK_BARS[top // 2])
+        else:
+            share = (min(max(value, low), high) - low) / (high - low)
+            bars.append(SPARK_BARS[round(share * top)])
+    return "".join(bars)
+
+
+def _span(points: Sequence[Point]) -> str:
+    return f"{day(points[0].time)} to {day(points[-1].time)}"
+
+
+def text_chart(outcome: Outcome) -> list[str]:
+    """The sparkline fallback: the series and the limit drawn on one scale, in words beside."""
+    assert outcome.limit is not None
+    low, high = _scale(outcome)
+    values = [p.value for p in outcome.recent]
+    drawn = [v for v in values if v is not None and _finite(v)]
+    latest = drawn[-1]
+    label = plain(outcome.metric or "value")
+    width = max(len(label), len("threshold"))
+    missing = sum(1 for v in values if not _finite(v))
+    gaps = f" · {missing} missing (blank)" if missing else ""
+    # a trigger's threshold is when it fires; a check's bounds are what passes
+    verb = "fires when" if outcome.role == "trigger" else "passes when"
+    return [
+        "```text",
+        f"{label:<{width}}  {sparkline(values, low=low, high=high)}  "
+        f"min {fmt(min(drawn))} · max {fmt(max(drawn))} · latest {fmt(latest)}{gaps}",
+        f"{'threshold':<{width}}  {sparkline([outcome.limit] * len(values), low=low, high=high)}  "
+        f"{fmt(outcome.limit)}: {verb} {plain(show_value(outcome.threshold))}",
+        "```",
+    ]
+
+
+def _axis_labels(times: Sequence[datetime]) -> list[str]:
+    labels = [t.strftime("%m-%d") for t in times]
+    if len(set(labels)) < len(labels):  # several observations a day: add the time
+        labels = [t.strftime("%m-%d %H:%M") for t in times]
+    return labels
+
+
+def _number(value: float) -> str:
+    return f"{value:.6g}"
+
+
+def mermaid_chart(outcome: Outcome) -> list[str]:
+    """A Mermaid xychart: the series as one line, the threshold as a second, flat one."""
+    assert outcome.limit is not None
+    points = _points(outcome)
+    low, high = _scale(outcome)
+    pad = (high - low) * 0.1 or abs(high) * 0.05 or 1.0
+    labels = ", ".join(f'"{label}"' for label in _axis_labels([t for t, _ in points]))
+    title = f"{plain(outcome.name)}: {plain(outcome.metric or 'value')} vs {_number(outcome.limit)}"
+    return [
+        "```mermaid",
+        "xychart-beta",
+        f'    title "{title}"',
+        f"    x-axis [{labels}]",
+        f'    y-axis "{plain(outcome.metric or "value")}" {_number(low - pad)} --> '
+        f"{_number(high + pad)}",
+        f"    line [{', '.join(_number(v) for _, v in points)}]",
+        f"    line [{', '.join(_number(outcome.limit) for _ in points)}]",
+        "```",
+    ]
+
+
+def charts_section(result: ModelResult) -> list[str]:
+    outcomes = [o for o in result.outcomes if charted(o)]
+    if not outcomes:
+        return []
+    rules = "rule" if len(outcomes) == 1 else "rules"
+    lines = [
+        f"<details><summary>📈 {cell(result.model)}: recent values against the threshold "
+        f"({len(outcomes)} {rules})</summary>",
+        "",
+    ]
+    for outcome in outcomes:
+        lines.append(
+            f"**{cell(outcome.name)}** ({cell(outcome.metric or outcome.kind)}, "
+            f"{len(outcome.recent)} observations, {_span(outcome.recent)}): "
+            f"{ICONS[outcome.status]} {outcome.status}"
+        )
+        lines.append("")
+        lines.extend(text_chart(outcome))
+        lines.append("")
+        lines.extend(mermaid_chart(outcome))
+        lines.append("")
+    lines.extend(["</details>", ""])
     return lines
 
 
@@ -56,10 +225,11 @@ def render_markdown(report: Report) -> str:
     counts = {d: sum(1 for m in report.models if m.decision == d) for d in DECISION_TEXT}
     tally = ", ".join(f"{n} {d}" for d, n in counts.items() if n)
     lines = [
-        f"## retrain-gate: {DECISION_TEXT[report.decision]} ({tally})",
+        f"## {DECISION_ICONS[report.decision]} retrain-gate: "
+        f"{DECISION_TEXT[report.decision]} ({tally})",
         "",
-        f"Evaluated as of {report.now.strftime('%Y-%m-%d %H:%M UTC')} "
-        f"with `{cell(report.config_path)}`.",
+        f"Evaluated as of {report.now.strftime('%Y-%m-%d %H:%M UTC')} with "
+        f"`{plain(report.config_path)}`.",
         "",
     ]
     for result in report.models:
