@@ -18,7 +18,7 @@ import yaml
 from retrain_gate.durations import parse_duration
 from retrain_gate.errors import ConfigError
 from retrain_gate.kinds import Kind, RuleConfig
-from retrain_gate.metrics import Format
+from retrain_gate.metrics import FORMAT_SUFFIXES, Format, resolve_inside
 
 CONFIG_NAMES = ("retrain-gate.yml", ".github/retrain-gate.yml")
 SCHEMA_ID = "https://github.com/retrain-gate/retrain-gate/schema/retrain-gate.schema.json"
@@ -97,8 +97,14 @@ def _compose(text: str, *, display: str) -> tuple[Any, yaml.Node | None]:
         return loader.construct_document(node), node
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        started = exc.context_mark
+        context = (
+            f" ({exc.context} started on line {started.line + 1}, column {started.column + 1})"
+            if exc.context and exc.problem and started and mark and started.line != mark.line
+            else ""
+        )
         raise ConfigError(
-            f"invalid YAML: {exc.problem or exc.context}",
+            f"invalid YAML: {exc.problem or exc.context}{context}",
             file=display,
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
@@ -154,6 +160,15 @@ def position(
     if mark_node is None:
         return None, None
     return mark_node.start_mark.line + 1, mark_node.start_mark.column + 1
+
+
+def locate(config: Config, path: Sequence[PathPart]) -> tuple[int | None, int | None]:
+    """(line, column) of a value in the config's text, for errors found after parsing."""
+    try:
+        node = yaml.compose(config.text, Loader=_Loader) if config.text else None
+    except yaml.YAMLError:
+        return None, None
+    return position(node, path) if node is not None else (None, None)
 
 
 def dotted(path: Sequence[PathPart]) -> str:
@@ -350,6 +365,15 @@ def _check_with(
             )
     if error.validator == "required":
         raise errors.fail(f"{dotted(where)}: {error.message}", where)
+    # oneOf: [{required: [workflow]}, {required: [event_type]}]: name the keys, not the schema
+    alternatives = [alt.get("required", [None])[0] for alt in error.schema.get("oneOf", [])]
+    if error.validator == "oneOf" and alternatives and all(alternatives):
+        given = [k for k in alternatives if k in error.instance]
+        raise errors.fail(
+            f"{dotted(where)} needs exactly one of {' or '.join(alternatives)}"
+            + (f", not both ({' and '.join(given)})" if len(given) > 1 else ""),
+            where,
+        )
     if error.validator in ("oneOf", "anyOf") and "pattern" in str(error.schema):
         raise errors.fail(
             f"{dotted(where)}: {error.instance!r} is not valid here",
@@ -362,7 +386,8 @@ def _check_with(
             where,
             hint=str(error.schema.get("description", "")) or None,
         )
-    raise errors.fail(f"{dotted(where)}: {error.message}", where)
+    hint = str(error.schema.get("description", "")) if error.validator == "type" else ""
+    raise errors.fail(f"{dotted(where)}: {error.message}", where, hint=hint or None)
 
 
 def _is_rate(metric: str) -> bool:
@@ -456,6 +481,16 @@ def _dispatch(data: Any, path: list[PathPart], errors: _Errors) -> DispatchConfi
     )
 
 
+def _check_inside(
+    relative: object, root: Path, what: str, where: list[PathPart], errors: _Errors
+) -> None:
+    """A config path must stay inside the repository (no absolute path, no `..` out of it)."""
+    try:
+        resolve_inside(root, str(relative).split("*")[0] or ".", what=what)
+    except ConfigError as exc:
+        raise errors.fail(exc.message, where, hint=exc.hint) from None
+
+
 def _input_text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -470,6 +505,7 @@ def parse_config(text: str, *, display: str, root: Path) -> Config:
         raise ConfigError(
             "the config is empty",
             file=display,
+            line=1,
             hint="start with `version: 1` and a `models:` mapping",
         )
     if not isinstance(data, Mapping):
@@ -503,8 +539,25 @@ def parse_config(text: str, *, display: str, root: Path) -> Config:
                 format=metrics.get("format", "auto"),
                 line=line,
             )
+        if source is not None:
+            _check_inside(source.path, root, "metrics path", [*path, "metrics", "path"], errors)
+            suffix = Path(source.path).suffix
+            # the extension says the format unless `format:` does (`runs/*` is judged per file)
+            if source.format == "auto" and suffix and suffix.lower() not in FORMAT_SUFFIXES:
+                raise errors.fail(
+                    f"cannot tell the format of {source.path!r} from its extension",
+                    [*path, "metrics", "path"],
+                    hint=f"use {', '.join(FORMAT_SUFFIXES)}, or set `format:` (csv, json, "
+                    "jsonl or yaml)",
+                )
+        if "baseline" in spec:
+            _check_inside(spec["baseline"], root, "model card", [*path, "baseline"], errors)
         triggers = tuple(_rules(spec.get("triggers"), "trigger", [*path, "triggers"], errors))
         checks = tuple(_rules(spec.get("checks"), "check", [*path, "checks"], errors))
+        for key, rules in (("triggers", triggers), ("checks", checks)):
+            for index, rule in enumerate(rules):
+                for relative, _ in kinds(rule.role)[rule.kind].inputs(rule.options):
+                    _check_inside(relative, root, "data file", [*path, key, index], errors)
         if not triggers:
             raise errors.fail(
                 f"model {name!r} has no triggers",

@@ -8,11 +8,12 @@ A rule naming a metric the metric file does not provide is a config error at the
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from retrain_gate.config import Config, ModelConfig, kinds
+from retrain_gate.config import Config, ModelConfig, kinds, locate
 from retrain_gate.errors import ConfigError, DataError, GateError
 from retrain_gate.metrics import (
     Baseline,
@@ -42,11 +43,16 @@ class ModelData:
 
 
 def problem(error: GateError) -> Problem:
+    file, line = error.file, error.line
+    # metrics name an observation "file:line" (Record.where); the report keeps the two apart
+    located = re.fullmatch(r"(.+):(\d+)", file or "") if line is None else None
+    if located:
+        file, line = located.group(1), int(located.group(2))
     return Problem(
         message=error.message + (f" ({error.hint})" if error.hint else ""),
         exit_code=error.exit_code,
-        file=error.file,
-        line=error.line,
+        file=file,
+        line=line,
     )
 
 
@@ -158,11 +164,15 @@ def check_metrics_exist(config: Config, model: ModelConfig, present: Collection[
             hint = (
                 f"did you mean {close[0]!r}?" if close else f"it has: {', '.join(available[:15])}"
             )
+            siblings = model.triggers if rule.role == "trigger" else model.checks
+            where = ["models", model.name, f"{rule.role}s", siblings.index(rule), "metric"]
+            line, column = locate(config, where)
             raise ConfigError(
                 f"{rule.role} {rule.name!r} reads metric {rule.metric!r}, which "
                 f"{model.metrics.path} does not provide",
                 file=config.path,
-                line=rule.line,
+                line=line or rule.line,
+                column=column if line else None,
                 hint=hint,
             )
 

@@ -29,6 +29,7 @@ from retrain_gate.errors import ConfigError, DataError
 Format = Literal["auto", "csv", "json", "jsonl", "yaml"]
 _FORMATS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 _FORMATS |= {".yaml": "yaml", ".yml": "yaml"}
+FORMAT_SUFFIXES = tuple(_FORMATS)
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T_](\d{2})[:-]?(\d{2})(?:[:-]?(\d{2}))?Z?)?")
 
 
@@ -137,14 +138,14 @@ def to_number(value: object, *, metric: str, where: str) -> float | None:
     return number
 
 
-def _format_of(path: Path, declared: Format) -> str:
+def _format_of(path: Path, declared: Format, *, display: str | None = None) -> str:
     if declared != "auto":
         return declared
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise DataError(
             f"cannot tell the format of {path.name} from its extension",
-            file=str(path),
+            file=display or str(path),
             hint="use .csv, .json, .jsonl or .yaml, or set `format:` in the config",
         )
     return fmt
@@ -184,8 +185,13 @@ def parse_json(text: str, *, display: str) -> Any:
             f"is not valid JSON: {exc.msg} (column {exc.colno})", file=display, line=exc.lineno
         ) from None
     except ValueError as exc:
+        # json names no position for a refused constant: find the first unquoted one
+        found = re.search(r"[:\[,]\s*" + re.escape(str(exc)) + r"\b", text)
         raise DataError(
-            f"contains {exc}; NaN and infinity are not metric values", file=display
+            f"contains {exc}; NaN and infinity are not metric values",
+            file=display,
+            line=text.count("\n", 0, found.start()) + 1 if found else None,
+            hint="write null if the value is missing",
         ) from None
 
 
@@ -234,7 +240,7 @@ def _looks_like_date(key: object) -> bool:
 
 def read_records(path: Path, *, display: str, fmt: Format = "auto") -> list[Record]:
     """All observations of one file, in file order."""
-    kind = _format_of(path, fmt)
+    kind = _format_of(path, fmt, display=display)
     text = read_text(path, display=display)
     if kind == "csv":
         if text.lstrip()[:1] in ("{", "["):
@@ -262,7 +268,10 @@ def read_records(path: Path, *, display: str, fmt: Format = "auto") -> list[Reco
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
-            item = parse_json(line, display=f"{display}:{number}")
+            try:
+                item = parse_json(line, display=display)
+            except DataError as exc:  # the file's line, not the line within the one-line text
+                raise DataError(exc.message, file=display, line=number, hint=exc.hint) from None
             if not isinstance(item, Mapping):
                 raise DataError("is not a JSON object", file=display, line=number)
             records.append(Record(flatten(item), f"{display}:{number}"))
@@ -375,7 +384,8 @@ def build_series(
     for (first, _, a), (second, _, b) in zip(stamped, stamped[1:]):
         if first == second:
             raise DataError(
-                f"duplicated date {first.isoformat()} (also at {a.where})",
+                f"duplicated date {first.isoformat().removesuffix('T00:00:00+00:00')} "
+                f"(also at {a.where})",
                 file=b.where,
                 hint="keep one observation per time",
             )
@@ -408,7 +418,7 @@ def load_baseline(root: Path, relative: str) -> Baseline:
     """A model card (JSON or YAML): `trained_at` and metric values at training time."""
     path = resolve_inside(root, relative, what="model card")
     text = read_text(path, display=relative)
-    kind = _format_of(path, "auto")
+    kind = _format_of(path, "auto", display=relative)
     data = (
         parse_yaml(text, display=relative) if kind == "yaml" else parse_json(text, display=relative)
     )
