@@ -32,8 +32,10 @@ from retrain_gate.selection import (
     Observed,
     column_sum,
     day,
+    exceeds,
     fmt,
     observe,
+    percent,
     persisted,
     persistence,
     persistence_phrase,
@@ -57,8 +59,8 @@ def _subject(rule: RuleConfig) -> str:
 def evaluate_threshold(rule: RuleConfig, ctx: Context) -> Outcome:
     """Fires when a metric is below (or above) a fixed value.
 
-    Options: `metric`, and `below: X` or `above: X` (strict: a value equal to the threshold
-    does not fire). The value is the latest observation, or with `aggregate`
+    Options: `metric`, and `below: X` or `above: X` (strict: a value equal to the threshold,
+    up to floating-point rounding, does not fire). The value is the latest observation, or with `aggregate`
     (mean, median, min, max, sum) and `window` (the last N observations, or a duration such
     as `7d` back from each observation) an aggregate. Persistence: `for: N` needs N
     consecutive observations past the threshold; with `of_last: M`, N of the last M.
@@ -73,7 +75,7 @@ def evaluate_threshold(rule: RuleConfig, ctx: Context) -> Outcome:
     op = "<" if below is not None else ">"
 
     def past(value: float) -> bool:
-        return value < limit if op == "<" else value > limit
+        return exceeds(limit, value) if op == "<" else exceeds(value, limit)
 
     try:
         holds, observed, matching = persisted(rule, ctx, past)
@@ -83,17 +85,19 @@ def evaluate_threshold(rule: RuleConfig, ctx: Context) -> Outcome:
     subject = _subject(rule)
     needed, of_last = persistence(rule)
     if holds:
-        shown = ", ".join(fmt(o.value) for o in matching[-3:])
+        shown = ", ".join(fmt(o.value, apart_from=limit) for o in matching[-3:])
         when = persistence_phrase(rule, matching) or f" on {day(latest.time)}"
         reason = f"{subject} {shown} {op} {fmt(limit)}{when}"
     elif past(latest.value):
         reason = (
-            f"{subject} {fmt(latest.value)} {op} {fmt(limit)} on {day(latest.time)}, but only "
+            f"{subject} {fmt(latest.value, apart_from=limit)} {op} {fmt(limit)} "
+            f"on {day(latest.time)}, but only "
             f"{len(matching)} of the last {of_last} observations (needs {needed})"
         )
     else:
         other = ">=" if op == "<" else "<="
-        reason = f"{subject} {fmt(latest.value)} {other} {fmt(limit)} on {day(latest.time)}"
+        shown = fmt(latest.value, apart_from=limit)
+        reason = f"{subject} {shown} {other} {fmt(limit)} on {day(latest.time)}"
     return outcome(
         rule,
         status="fired" if holds else "quiet",
@@ -124,7 +128,8 @@ def evaluate_baseline_change(rule: RuleConfig, ctx: Context) -> Outcome:
 
     Options: `metric`, and `drop_from_baseline: X` or `rise_from_baseline: X`. A
     percentage (`3%`) is relative to the baseline value; a plain number (`0.03`) is in the
-    metric's own units. Strict: a change equal to X does not fire. Accepts `aggregate`,
+    metric's own units. Strict: a change equal to X (up to floating-point rounding: 0.873 is
+    a drop of exactly 3% from 0.9) does not fire. Accepts `aggregate`,
     `window`, `for` and `of_last` as the threshold rule does. A missing model card or
     baseline value makes the rule an error (the gate fails closed).
     """
@@ -147,14 +152,14 @@ def evaluate_baseline_change(rule: RuleConfig, ctx: Context) -> Outcome:
         return moved / abs(base) if relative else moved
 
     try:
-        holds, observed, matching = persisted(rule, ctx, lambda v: change(v) > amount)
+        holds, observed, matching = persisted(rule, ctx, lambda v: exceeds(change(v), amount))
     except NoData as exc:
         return error_outcome(rule, str(exc))
     latest = observed[-1]
     word = "drop" if dropping else "rise"
     moved = change(latest.value)
     shown = f"{moved:.1%}" if relative else fmt(moved)
-    limit_text = f"{amount:.1%}" if relative else fmt(amount)
+    limit_text = percent(amount) if relative else fmt(amount)
     subject = _subject(rule)
     comparison = (
         f"{subject} {fmt(latest.value)} on {day(latest.time)} vs {fmt(base)} at training: "
@@ -193,6 +198,8 @@ def evaluate_data_growth(rule: RuleConfig, ctx: Context) -> Outcome:
     if isinstance(base, Outcome):
         return base
     amount, relative = parse_amount(rule.options["growth_since_baseline"])
+    if relative and base == 0:
+        return error_outcome(rule, f"the model card's {rule.metric} is 0; growth is undefined")
     assert ctx.series is not None
     if rule.options.get("count", "latest") == "since_training":
         if ctx.baseline is None or ctx.baseline.trained_at is None:
@@ -202,7 +209,11 @@ def evaluate_data_growth(rule: RuleConfig, ctx: Context) -> Outcome:
         first = bisect.bisect_right(ctx.series.times, trained, 0, ctx.end)
         current, missing = column_sum(column, first, ctx.end)
         if missing and rule.missing == "error":
-            return error_outcome(rule, f"{rule.metric} has missing values since training")
+            gap = next(i for i in range(first, ctx.end) if column[i] is None)
+            where = ctx.series.where[gap]
+            return error_outcome(
+                rule, f"{rule.metric} is missing on {day(ctx.series.times[gap])} ({where})"
+            )
         what = f"{fmt(current)} {rule.metric} since training on {day(trained)}"
         growth = current / base if relative else current
     else:
@@ -213,11 +224,9 @@ def evaluate_data_growth(rule: RuleConfig, ctx: Context) -> Outcome:
         current = latest.value
         what = f"{_subject(rule)} {fmt(current)} on {day(latest.time)}"
         growth = current / base - 1 if relative else current - base
-    if relative and base == 0:
-        return error_outcome(rule, f"the model card's {rule.metric} is 0; growth is undefined")
-    limit_text = f"{amount:.0%}" if relative else fmt(amount)
-    shown = f"{growth:+.1%}" if relative else f"{growth:+,.0f}"
-    fired = growth > amount
+    limit_text = percent(amount) if relative else fmt(amount)
+    shown = f"{growth:+.1%}" if relative else ("+" if growth >= 0 else "") + fmt(growth)
+    fired = exceeds(growth, amount)
     verb = "more than" if fired else "not more than"
     return outcome(
         rule,
@@ -324,15 +333,18 @@ def evaluate_drift(rule: RuleConfig, ctx: Context) -> Outcome:
     score, feature = max(scores)
     name = _DRIFT_NAMES[metric]
     label = f" of {feature}" if feature else ""
-    fired = score > limit
+    fired = exceeds(score, limit)
     others = f" (largest of {len(scores)} features)" if len(scores) > 1 else ""
     relation = ">" if fired else "<="
+    shown = f"{score:.3f}"
+    if float(shown) == limit and (fired or exceeds(limit, score)):
+        shown = fmt(score, apart_from=limit)  # 0.2504 is not "0.250 > 0.25"
     return outcome(
         rule,
         status="fired" if fired else "quiet",
         observed=score,
         threshold=f"> {fmt(limit)}",
-        reason=f"{name}{label} {score:.3f} {relation} {fmt(limit)}{others}, "
+        reason=f"{name}{label} {shown} {relation} {fmt(limit)}{others}, "
         f"{spec['current']} vs {spec['reference']}",
         limit=limit,
     )
@@ -364,7 +376,10 @@ def evaluate_anomaly(rule: RuleConfig, ctx: Context) -> Outcome:
         if value is None:
             if rule.missing == "ignore":
                 continue
-            return error_outcome(rule, f"{rule.metric} is missing on {day(times[index])}")
+            return error_outcome(
+                rule,
+                f"{rule.metric} is missing on {day(times[index])} ({ctx.series.where[index]})",
+            )
         if isinstance(window, int):
             members = range(max(0, index - window), index)
         else:
@@ -377,14 +392,14 @@ def evaluate_anomaly(rule: RuleConfig, ctx: Context) -> Outcome:
             )
         mean = statistics.fmean(reference)
         sd = statistics.stdev(reference)
-        bands.append((index, value, mean, sd, abs(value - mean) > k * sd))
+        bands.append((index, value, mean, sd, exceeds(abs(value - mean), k * sd)))
     if not bands:
         return error_outcome(rule, f"no values of {rule.metric} to judge")
     matching = [b for b in bands if b[4]]
     fired = len(matching) >= needed
-    index, value, mean, sd, _ = bands[-1]
+    index, value, mean, sd, outside = bands[-1]
     distance = abs(value - mean) / sd if sd else float("inf") if value != mean else 0.0
-    where = "outside" if distance > k else "inside"
+    where = "outside" if outside else "inside"
     dates = ", ".join(day(times[b[0]]) for b in matching[-6:])
     persistence_text = f" on {len(matching)} of the last {of_last} ({dates})" if of_last > 1 else ""
     return outcome(

@@ -5,6 +5,7 @@ Pure functions over `(series, end)`; they never look past `end`, so backtests ca
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,13 +29,50 @@ class NoData(Exception):
     """The rule cannot be evaluated on the data it was given; the message says why."""
 
 
-def fmt(value: float) -> str:
-    """Numbers as people write them: 0.87, 12,500, 0.0312."""
+# Metric values and thresholds are decimals written in files; their binary floats differ in
+# the last bits (11000 / 10000 - 1 == 0.10000000000000009). Differences that small are "equal",
+# so a value equal to its threshold never fires (or fails) by rounding noise.
+REL_TOL = 1e-9
+ABS_TOL = 1e-12
+
+
+def exceeds(value: float, limit: float) -> bool:
+    """value > limit, strictly: equal up to floating-point rounding does not count."""
+    return value > limit and not math.isclose(value, limit, rel_tol=REL_TOL, abs_tol=ABS_TOL)
+
+
+def fmt(value: float, *, apart_from: float | None = None) -> str:
+    """Numbers as people write them: 0.87, 12,500, 0.0312.
+
+    With `apart_from` (the threshold it is compared with), a value that differs from it is
+    given enough digits not to print equal to it ("0.87496 < 0.875", not "0.875 < 0.875").
+    """
+    text = _short(value)
+    if apart_from is None or not (exceeds(value, apart_from) or exceeds(apart_from, value)):
+        return text
+    limit_text = _short(apart_from)
+    digits = 5
+    while _number(text) == _number(limit_text) and digits <= 17:
+        text = f"{value:,.{digits}g}"
+        digits += 1
+    return text
+
+
+def _short(value: float) -> str:
     if value == int(value) and abs(value) >= 1000:
         return f"{int(value):,}"
     if value == int(value):
         return str(int(value))
     return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.1f}"
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def percent(fraction: float) -> str:
+    """A configured percentage as written: 0.03 -> '3%', 0.025 -> '2.5%'."""
+    return f"{fraction * 100:.4g}%"
 
 
 def day(time: datetime) -> str:
@@ -103,6 +141,14 @@ def observe(
         )
     aggregate = rule.options.get("aggregate", "latest")
     window = rule.options.get("window")
+    # "mean of the last 5" at each of `needed` observations: 5 values behind the oldest one
+    span = window - 1 if isinstance(window, int) and aggregate != "latest" else 0
+    if span and len(positions) < needed + span:
+        have = len(positions)
+        raise NoData(
+            f"only {have} observation{'s' if have != 1 else ''} of {metric}; "
+            f"the rule needs {needed + span}"
+        )
     times = ctx.series.times
     result = []
     for slot in range(len(positions) - needed, len(positions)):
