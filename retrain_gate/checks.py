@@ -26,7 +26,16 @@ from retrain_gate.kinds import (
 )
 from retrain_gate.results import Outcome
 from retrain_gate.rules import _series_problem, _subject
-from retrain_gate.selection import NoData, day, fmt, persisted, persistence_phrase, recent_points
+from retrain_gate.selection import (
+    NoData,
+    day,
+    exceeds,
+    fmt,
+    persisted,
+    persistence,
+    persistence_phrase,
+    recent_points,
+)
 
 CHECK_COMMON: dict[str, dict[str, Any]] = {**COMMON, "severity": SEVERITY}
 
@@ -46,7 +55,9 @@ def evaluate_range(rule: RuleConfig, ctx: Context) -> Outcome:
     high = rule.options.get("at_most")
 
     def outside(value: float) -> bool:
-        return (low is not None and value < low) or (high is not None and value > high)
+        return (low is not None and exceeds(low, value)) or (
+            high is not None and exceeds(value, high)
+        )
 
     try:
         failed, observed, matching = persisted(rule, ctx, outside)
@@ -62,12 +73,22 @@ def evaluate_range(rule: RuleConfig, ctx: Context) -> Outcome:
         if part
     )
     subject = _subject(rule)
-    if failed:
+    near = float(low) if low is not None and (high is None or latest.value < low) else high
+    value = fmt(latest.value, apart_from=None if near is None else float(near))
+    needed, of_last = persistence(rule)
+    if failed and of_last > 1:
+        shown = ", ".join(fmt(o.value) for o in matching[-3:])
+        verb = "are" if len(matching) > 1 else "is"
+        reason = f"{subject} {shown} {verb} not {bounds}{persistence_phrase(rule, matching)}"
+    elif failed:
+        reason = f"{subject} {value} on {day(latest.time)} is not {bounds}"
+    elif outside(latest.value):  # out of range now, but not on enough observations yet
         reason = (
-            f"{subject} {fmt(latest.value)} is not {bounds}{persistence_phrase(rule, matching)}"
+            f"{subject} {value} on {day(latest.time)} is not {bounds}, but only "
+            f"{len(matching)} of the last {of_last} observations (fails on {needed})"
         )
     else:
-        reason = f"{subject} {fmt(latest.value)} on {day(latest.time)} is {bounds}"
+        reason = f"{subject} {value} on {day(latest.time)} is {bounds}"
     return outcome(
         rule,
         status="failed" if failed else "passed",
