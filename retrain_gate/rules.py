@@ -8,6 +8,7 @@ docstring is the user documentation of the kind.
 from __future__ import annotations
 
 import bisect
+import math
 import statistics
 from collections.abc import Mapping
 from typing import Any
@@ -391,7 +392,9 @@ def evaluate_anomaly(rule: RuleConfig, ctx: Context) -> Outcome:
                 rule, f"only {len(reference)} reference values before {day(times[index])}; needs 3"
             )
         mean = statistics.fmean(reference)
-        sd = statistics.stdev(reference)
+        # the sample standard deviation in floats: statistics.stdev is exact but slow
+        # (fractions), and the rule runs once per day in a backtest
+        sd = math.sqrt(math.fsum((v - mean) ** 2 for v in reference) / (len(reference) - 1))
         bands.append((index, value, mean, sd, exceeds(abs(value - mean), k * sd)))
     if not bands:
         return error_outcome(rule, f"no values of {rule.metric} to judge")

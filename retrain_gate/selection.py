@@ -248,5 +248,21 @@ def recent_points(ctx: Context, metric: str, *, count: int = 30) -> tuple[Point,
     if ctx.series is None or metric not in ctx.series.columns:
         return ()
     column = ctx.series.columns[metric]
+    cached = _POINTS.get(id(column))
+    if cached is None or cached[0] is not column:
+        if len(_POINTS) > 256:
+            _POINTS.clear()
+        cached = _POINTS[id(column)] = (column, [None] * len(column), bytearray(len(column)))
+    _, points, made = cached
     start = max(0, ctx.end - count)
-    return tuple(Point(ctx.series.times[i], column[i]) for i in range(start, ctx.end))
+    if 0 in made[start : ctx.end]:
+        for i in range(start, ctx.end):
+            if not made[i]:
+                points[i] = Point(ctx.series.times[i], column[i])
+                made[i] = 1
+    return tuple(points[start : ctx.end])  # type: ignore[arg-type]
+
+
+# column (by identity) -> (the column, its Points, which are made): a backtest shows each
+# observation on 30 consecutive days, and makes its Point once
+_POINTS: dict[int, tuple[tuple[float | None, ...], list[Point | None], bytearray]] = {}

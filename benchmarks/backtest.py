@@ -1,0 +1,83 @@
+"""How much a full backtest costs compared with one `check` of the same repository.
+
+Generates (deterministically, into a temporary folder) a repository of 20 models with
+3 years of daily metrics (`benchmarks/make_repo.py`), then times, in this one process:
+
+- `check`: load the config, read and parse every metric file, evaluate every model once;
+- `backtest`: load the config, read and parse every metric file once, replay every model
+  on each of the 1,095 days.
+
+It prints both times and their ratio (backtest / check); issue 4 asks for at most a few
+times one check. Each is the best of `--repeat` runs, to keep the noise of a busy machine
+out of the ratio.
+
+    python benchmarks/backtest.py [--models 20] [--days 1095] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from make_repo import RepoSize, last_day, make_repo
+
+from retrain_gate.backtest import Backtest
+from retrain_gate.commands.backtest import backtest_config
+from retrain_gate.config import load_config
+from retrain_gate.gate import check
+from retrain_gate.results import Report
+
+
+def best_of(repeat: int, work: Callable[[], object]) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--models", type=int, default=20)
+    parser.add_argument("--days", type=int, default=1095)
+    parser.add_argument("--metrics", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    size = RepoSize(models=args.models, days=args.days, metrics=args.metrics)
+    with tempfile.TemporaryDirectory(prefix="retrain-gate-bench-") as folder:
+        config_path = make_repo(Path(folder), size, seed=args.seed)
+        now = datetime.combine(
+            last_day(size.days) + timedelta(days=1), datetime.min.time(), tzinfo=timezone.utc
+        )
+        report: list[Report] = []
+        replay: list[Backtest] = []
+        check_time = best_of(
+            args.repeat, lambda: report.append(check(load_config(config_path), now=now))
+        )
+        backtest_time = best_of(
+            args.repeat, lambda: replay.append(backtest_config(load_config(config_path)))
+        )
+    days = replay[-1].day_count
+    decisions = sum(len(m.days) for m in replay[-1].models)
+    print(f"repository: {size.models} models x {size.days} days x {size.metrics} metrics")
+    print(f"check:    {check_time * 1000:8.1f} ms  ({len(report[-1].models)} models, once)")
+    print(
+        f"backtest: {backtest_time * 1000:8.1f} ms  ({days} days replayed, "
+        f"{decisions} model-days decided)"
+    )
+    print(f"ratio backtest / check: {backtest_time / check_time:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,238 @@
+"""Replay the gate over the committed history: what it would have decided on each day.
+
+Pure, like `evaluate`: it works from already-loaded `ModelData` (every file read and parsed
+once) and evaluates each replayed day on a view of the same series that ends at that day.
+
+What "as if it had run that day" means here:
+
+- The gate run of day D is replayed at `now` = D+1 00:00 UTC (the end of day D) and sees
+  only the observations timed strictly before that moment: everything dated D or earlier,
+  nothing later (`evaluate_model(..., end=index)` hides the rest; no rule looks past it).
+- The model card is used from its `trained_at` on. On a replayed day before `trained_at`
+  the model it describes did not exist yet, so the triggers that compare with the card
+  (baseline_change, data_growth, model_age) are reported quiet ("not trained yet") and
+  the day is decided by the other rules. A card without `trained_at` is used on every day.
+- Rules that read single committed files with no history (drift, sample_schema) can only
+  be judged on the files as they are now: they are evaluated from the day of the newest
+  observation on; before it a trigger of that kind is quiet and a check passes, and the
+  model's `not_replayed` names them.
+- Cooldown: a day decided `retrain` within the model's `dispatch.cooldown` of the last
+  retrain the replay itself dispatched is `held` (counted apart from retrains; it does not
+  restart the cooldown). `in_flight` cannot be replayed (there are no runs) and is ignored.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Literal
+
+from retrain_gate.config import ModelConfig, kinds
+from retrain_gate.decide import decide
+from retrain_gate.errors import UsageError
+from retrain_gate.evaluate import context_for
+from retrain_gate.kinds import Context, Kind, RuleConfig, outcome
+from retrain_gate.load import ModelData
+from retrain_gate.results import Outcome, Problem
+from retrain_gate.selection import day as show_day
+
+TimelineStatus = Literal["retrain", "held", "blocked", "skip", "error"]
+TIMELINE_STATUSES: tuple[TimelineStatus, ...] = ("retrain", "held", "blocked", "skip", "error")
+
+
+@dataclass(frozen=True)
+class ReplayedDay:
+    """The gate's decision on one replayed day, and the rules behind it."""
+
+    day: date
+    status: TimelineStatus
+    summary: str
+    fired: tuple[str, ...] = ()  # triggers that fired
+    vetoes: tuple[str, ...] = ()  # error-level checks that failed
+    errors: tuple[str, ...] = ()  # rules that could not be evaluated
+    observations: int = 0  # observations visible that day
+
+
+@dataclass(frozen=True)
+class ModelBacktest:
+    """One model's replayed timeline, oldest day first."""
+
+    model: str
+    days: tuple[ReplayedDay, ...]
+    cooldown: timedelta | None = None
+    card_from: datetime | None = None  # the model card's trained_at: used from then on
+    not_replayed: tuple[str, ...] = ()  # file rules judged only from the newest observation on
+    problems: tuple[Problem, ...] = ()
+
+    def count(self, status: TimelineStatus) -> int:
+        return sum(1 for d in self.days if d.status == status)
+
+    @property
+    def first_retrain(self) -> date | None:
+        return next((d.day for d in self.days if d.status == "retrain"), None)
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """Every selected model replayed over the same days, `start` to `end` inclusive."""
+
+    config_path: str
+    start: date | None
+    end: date | None
+    models: tuple[ModelBacktest, ...]
+
+    @property
+    def day_count(self) -> int:
+        if self.start is None or self.end is None:
+            return 0
+        return (self.end - self.start).days + 1
+
+
+def replay_time(day: date) -> datetime:
+    """When the gate run of `day` is replayed: 00:00 UTC the next day."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=timezone.utc)
+
+
+def history_span(data: Iterable[ModelData]) -> tuple[date, date] | None:
+    """(first, last) day with an observation in any of the series; None when there are none."""
+    series = [d.series for d in data if d.series is not None and len(d.series)]
+    if not series:
+        return None
+    return min(s.times[0] for s in series).date(), max(s.times[-1] for s in series).date()
+
+
+def replay_window(
+    span: tuple[date, date] | None, *, since: date | None = None, days: int | None = None
+) -> tuple[date, date] | None:
+    """The days to replay: the whole history, or from `since`, or its last `days` days."""
+    if span is None:
+        return None
+    first, last = span
+    if since is not None and days is not None:
+        raise UsageError("give --since or --days, not both")
+    if days is not None:
+        if days < 1:
+            raise UsageError(f"--days must be at least 1, not {days}")
+        first = last - timedelta(days=days - 1)
+    elif since is not None:
+        if since > last:
+            raise UsageError(
+                f"--since {since.isoformat()} is after the newest observation "
+                f"({last.isoformat()}): there is nothing to replay"
+            )
+        first = since
+    return first, last
+
+
+def backtest_model(model: ModelConfig, data: ModelData, *, start: date, end: date) -> ModelBacktest:
+    """Replay one model's gate on each day from `start` (or its first observation, when
+    later) to `end`, inclusive."""
+    times = data.series.times if data.series is not None else ()
+    card_from = data.baseline.trained_at if data.baseline is not None else None
+    file_rules = tuple(r.name for r in model.rules if kinds(r.role)[r.kind].inputs(r.options))
+    files_from = times[-1].date() if times else None
+    cooldown = model.dispatch.cooldown if model.dispatch is not None else None
+    trigger_kinds = [(r, kinds("trigger")[r.kind]) for r in model.triggers]
+    check_kinds = [(r, kinds("check")[r.kind]) for r in model.checks]
+    last_retrain: date | None = None  # the last day the replay dispatched a retrain
+    replayed: list[ReplayedDay] = []
+    # a model's history starts with its first observation: no gate ran on it before that
+    current = max(start, times[0].date()) if times else start
+    while current <= end:
+        now = replay_time(current)
+        visible = bisect.bisect_left(times, now)  # observations timed before `now`
+        ctx = context_for(model, data, now=now, end=visible)
+        before_card = card_from is not None and now < card_from
+        files_current = files_from is None or current >= files_from
+        triggers = tuple(
+            _replay_rule(r, k, ctx, before_card=before_card, files_current=files_current)
+            for r, k in trigger_kinds
+        )
+        checks = tuple(
+            _replay_rule(r, k, ctx, before_card=before_card, files_current=files_current)
+            for r, k in check_kinds
+        )
+        decision, summary = decide(triggers, checks, data.problems)
+        status: TimelineStatus = decision
+        if decision == "retrain":
+            if (
+                cooldown is not None
+                and last_retrain is not None
+                and now - replay_time(last_retrain) < cooldown
+            ):
+                status = "held"
+                summary += f"; held: within the cooldown of the retrain on {last_retrain}"
+            else:
+                last_retrain = current
+        replayed.append(
+            ReplayedDay(
+                day=current,
+                status=status,
+                summary=summary,
+                fired=tuple(o.name for o in triggers if o.status == "fired"),
+                vetoes=tuple(o.name for o in checks if o.vetoes),
+                errors=tuple(o.name for o in triggers + checks if o.status == "error"),
+                observations=visible,
+            )
+        )
+        current += timedelta(days=1)
+    return ModelBacktest(
+        model=model.name,
+        days=tuple(replayed),
+        cooldown=cooldown,
+        card_from=card_from,
+        not_replayed=file_rules,
+        problems=data.problems,
+    )
+
+
+def _replay_rule(
+    rule: RuleConfig, kind: Kind, ctx: Context, *, before_card: bool, files_current: bool
+) -> Outcome:
+    if before_card and kind.uses_baseline:
+        assert ctx.baseline is not None and ctx.baseline.trained_at is not None
+        return outcome(
+            rule,
+            status="quiet",
+            observed=None,
+            threshold=None,
+            reason=f"not trained yet: the model card {ctx.baseline.source} dates from "
+            f"{show_day(ctx.baseline.trained_at)}",
+        )
+    if not files_current and kind.inputs(rule.options):
+        return outcome(
+            rule,
+            status="quiet" if rule.role == "trigger" else "passed",
+            observed=None,
+            threshold=None,
+            reason="not replayed: its files have no history (judged from the newest "
+            "observation's day on)",
+        )
+    return kind.evaluate(rule, ctx)
+
+
+def run_backtest(
+    models: Sequence[tuple[ModelConfig, ModelData]],
+    *,
+    config_path: str,
+    window: tuple[date, date] | None,
+) -> Backtest:
+    """Replay every model over the same window (None: no observations, nothing to replay)."""
+    if window is None:
+        return Backtest(
+            config_path=config_path,
+            start=None,
+            end=None,
+            models=tuple(
+                ModelBacktest(model=m.name, days=(), problems=d.problems) for m, d in models
+            ),
+        )
+    start, end = window
+    return Backtest(
+        config_path=config_path,
+        start=start,
+        end=end,
+        models=tuple(backtest_model(m, d, start=start, end=end) for m, d in models),
+    )
