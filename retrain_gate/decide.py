@@ -32,19 +32,38 @@ def decide(
             more = f" (and {count - 1} more)" if count > 1 else ""
             return "error", f"{first.name} could not be evaluated: {first.reason}{more}"
         return "error", str(problems[0])
-    vetoes = [o.name for o in checks if o.vetoes]
+    # a warn-level check that could not run only reports (Outcome.vetoes ignores severity)
+    vetoes = [o.name for o in checks if o.vetoes and o.severity == "error"]
     if fired and vetoes:
         return (
             "blocked",
             f"{_names(fired)} fired, but {_names(vetoes)} failed: not retraining on bad data",
         )
+    notes = "".join(f"; {note}" for note in _check_notes(checks))
     if fired:
         passed = sum(1 for o in checks if o.status == "passed")
-        checks_text = f"all {passed} checks passed" if passed else "no checks configured"
-        return "retrain", f"{_names(fired)} fired; {checks_text}"
-    warned = [o.name for o in checks if o.status in ("failed", "warned")]
-    note = f"; {_names(warned)} failed" if warned else ""
-    return "skip", f"no trigger fired ({len(triggers)} quiet){note}"
+        if not checks:
+            checks_text = "no checks configured"
+        elif passed == len(checks):
+            checks_text = f"all {passed} checks passed" if passed > 1 else "the check passed"
+        else:
+            checks_text = f"{passed} of {len(checks)} checks passed"
+        return "retrain", f"{_names(fired)} fired; {checks_text}{notes}"
+    return "skip", f"no trigger fired ({len(triggers)} quiet){notes}"
+
+
+def _check_notes(checks: tuple[Outcome, ...]) -> list[str]:
+    """What a reader must not miss although it did not change the decision."""
+    notes = []
+    for status, text in (
+        ("failed", "failed"),
+        ("warned", "warned (severity warn)"),
+        ("error", "could not be evaluated (severity warn)"),
+    ):
+        names = [o.name for o in checks if o.status == status]
+        if names:
+            notes.append(f"{_names(names)} {text}")
+    return notes
 
 
 def _names(names: list[str]) -> str:
