@@ -147,32 +147,40 @@ def write_outputs(path: Path, outputs: Mapping[str, str]) -> None:
 
 
 def fit_summary(markdown: str, *, budget: int, full_report: str) -> str:
-    """The Markdown as is when it fits in `budget` bytes (UTF-8); else cut at a line, with
-    any open code fence or `<details>` closed and a note saying what was left out and where
-    the full report is."""
+    """The Markdown as is when it fits in `budget` bytes (UTF-8). Else it is cut: whole lines,
+    the last one shortened (outside code blocks, where a cut would break a chart), any open
+    code fence or `<details>` closed, then a note saying what was left out and where the full
+    report is."""
     size = len(markdown.encode("utf-8"))
     if size <= budget:
         return markdown
     lines = markdown.splitlines()
 
-    def note(kept_lines: int, kept_bytes: int) -> str:
+    def note(stop: int, kept_bytes: int) -> str:
         return (
             f"\n> [!WARNING]\n> This summary was trimmed to fit GitHub's 1 MiB limit for a step "
-            f"summary: the last {len(lines) - kept_lines:,} of {len(lines):,} lines "
-            f"({size - kept_bytes:,} of {size:,} bytes) were left out. The full report is in "
-            f"`{full_report}` on the runner (the action's `summary` and `report` outputs).\n"
+            f"summary: it stops at line {stop:,} of {len(lines):,} ({size - kept_bytes:,} of "
+            f"{size:,} bytes left out). The full report is in `{full_report}` on the runner "
+            "(the action's `summary` output; the JSON report is its `report` output).\n"
         )
 
-    # the note's size barely depends on the numbers in it; reserve its largest form
-    reserve = len(note(0, 0).encode("utf-8")) + 64
+    # the note's size barely depends on the numbers in it: reserve its largest form
+    reserve = len(note(len(lines), 0).encode("utf-8")) + 32
     kept: list[str] = []
     used = 0
     in_fence = False
     open_details = 0
     for line in lines:
+        closing = len("```\n") * in_fence + len("</details>\n") * open_details
+        room = budget - reserve - closing - used
         cost = len(line.encode("utf-8")) + 1
-        closing = ("```\n" if in_fence else "") + "</details>\n" * open_details
-        if used + cost + len(closing.encode("utf-8")) + reserve > budget:
+        if cost > room:
+            if not in_fence and room > 200:  # a long line (a huge reason): keep its start
+                cut = line.encode("utf-8")[: room - len(" …\n".encode())].decode(
+                    "utf-8", errors="ignore"
+                )
+                kept.append(cut + " …")
+                used += len(kept[-1].encode("utf-8")) + 1
             break
         kept.append(line)
         used += cost
@@ -182,9 +190,8 @@ def fit_summary(markdown: str, *, budget: int, full_report: str) -> str:
         elif not in_fence:
             open_details += stripped.count("<details>") - stripped.count("</details>")
             open_details = max(open_details, 0)
-    closing_lines = (["```"] if in_fence else []) + ["</details>"] * open_details
-    text = "\n".join(kept + closing_lines) + "\n"
-    return text + note(len(kept), used)
+    closers = (["```"] if in_fence else []) + ["</details>"] * open_details
+    return "\n".join(kept + closers) + "\n" + note(len(kept), used)
 
 
 def write_summary(path: Path, markdown: str, *, full_report: str) -> None:

@@ -41,6 +41,12 @@ def plain(text: str) -> str:
     return re.sub(r"[\r\n\t]+", " ", text).replace("`", "'").replace('"', "'")
 
 
+def chart_text(text: str) -> str:
+    """Text from users' files inside a Mermaid chart: letters, digits and plain punctuation
+    only, since Mermaid reads quotes, brackets, `#` and HTML in labels."""
+    return re.sub(r"[^\w .:/+%=,()@-]", "_", text)
+
+
 def headline(result: ModelResult) -> str:
     icon = DECISION_ICONS[result.decision]
     return (
@@ -182,14 +188,14 @@ def mermaid_chart(outcome: Outcome) -> list[str]:
     low, high = _scale(outcome)
     pad = (high - low) * 0.1 or abs(high) * 0.05 or 1.0
     labels = ", ".join(f'"{label}"' for label in _axis_labels([t for t, _ in points]))
-    title = f"{plain(outcome.name)}: {plain(outcome.metric or 'value')} vs {_number(outcome.limit)}"
+    metric = chart_text(outcome.metric or "value")
+    title = f"{chart_text(outcome.name)}: {metric} vs {_number(outcome.limit)}"
     return [
         "```mermaid",
         "xychart-beta",
         f'    title "{title}"',
         f"    x-axis [{labels}]",
-        f'    y-axis "{plain(outcome.metric or "value")}" {_number(low - pad)} --> '
-        f"{_number(high + pad)}",
+        f'    y-axis "{metric}" {_number(low - pad)} --> {_number(high + pad)}',
         f"    line [{', '.join(_number(v) for _, v in points)}]",
         f"    line [{', '.join(_number(outcome.limit) for _ in points)}]",
         "```",
