@@ -7,6 +7,7 @@ Errors name the file, line and column and say how to fix it:
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -87,7 +88,32 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader that refuses duplicate keys (PyYAML silently keeps the last one)."""
 
 
+def _compose_fast(text: str, *, display: str) -> tuple[Any, yaml.Node] | None:
+    """Compose with libyaml when PyYAML has it (several times faster on big configs).
+
+    None on anything unusual (no document, a YAML error, a duplicate key): the pure-Python
+    loader then reads it again and words the error as it always has.
+    """
+    loader_class = getattr(yaml, "CSafeLoader", None)
+    if loader_class is None or not text.isascii():  # marks count the same on ASCII only
+        return None
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _refuse_duplicates(node, display=display)
+        return loader.construct_document(node), node
+    except (yaml.YAMLError, ConfigError):
+        return None
+    finally:
+        loader.dispose()
+
+
 def _compose(text: str, *, display: str) -> tuple[Any, yaml.Node | None]:
+    fast = _compose_fast(text, display=display)
+    if fast is not None:
+        return fast
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -136,6 +162,19 @@ def _refuse_duplicates(node: yaml.Node, *, display: str) -> None:
             _refuse_duplicates(item, display=display)
 
 
+def _keyed(node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    """The mapping's (key, value) nodes by key, indexed once and kept on the node: every
+    rule's line is looked up, and a scan per lookup is quadratic in the number of models."""
+    index: dict[str, tuple[yaml.Node, yaml.Node]] | None = vars(node).get("_keyed")
+    if index is None:
+        index = {}
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode):
+                index.setdefault(k.value, (k, v))  # the first, as a scan would find
+        vars(node)["_keyed"] = index
+    return index
+
+
 def position(
     node: yaml.Node | None, path: Sequence[PathPart], *, key: bool = False
 ) -> tuple[int | None, int | None]:
@@ -144,13 +183,11 @@ def position(
     mark_node = node
     for part in path:
         if isinstance(current, yaml.MappingNode):
-            for k, v in current.value:
-                if isinstance(k, yaml.ScalarNode) and k.value == str(part):
-                    mark_node = k if key and part == path[-1] else v
-                    current = v
-                    break
-            else:
+            pair = _keyed(current).get(str(part))
+            if pair is None:
                 break
+            mark_node = pair[0] if key and part == path[-1] else pair[1]
+            current = pair[1]
         elif isinstance(current, yaml.SequenceNode) and isinstance(part, int):
             if part >= len(current.value):
                 break
@@ -342,9 +379,139 @@ def _kind_of(rule: Mapping[str, Any], role: str, path: list[PathPart], errors: _
     )
 
 
+# JSON Schema keywords that never make an instance invalid.
+_ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "title", "description", "default"})
+_JSON_TYPES = (dict, list, str, bool, int, float, type(None))
+
+
+def _all_of(verdicts: Iterator[bool | None]) -> bool | None:
+    """False if any verdict is False, else None if any is unsure, else True."""
+    result: bool | None = True
+    for verdict in verdicts:
+        if verdict is False:
+            return False
+        if verdict is None:
+            result = None
+    return result
+
+
+def _is_type(value: Any, name: str) -> bool | None:
+    if name in ("number", "integer"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
+        return name == "number" or isinstance(value, int) or value.is_integer()
+    python = {"object": dict, "array": list, "string": str, "boolean": bool}.get(name)
+    if python is not None:
+        return isinstance(value, python)
+    return value is None if name == "null" else None
+
+
+def _equal(one: Any, two: Any) -> bool | None:
+    if isinstance(one, (dict, list)) or isinstance(two, (dict, list)):
+        return None
+    if isinstance(one, bool) or isinstance(two, bool):  # JSON: true is not 1
+        return isinstance(one, bool) and isinstance(two, bool) and one == two
+    return bool(one == two)
+
+
+def _verdict(schema: Any, value: Any) -> bool | None:
+    """Whether `value` is valid under the schema: True, False, or None when unsure.
+
+    A hand-written check of the keywords our schemas use, so that a valid config is accepted
+    without importing jsonschema (a third of a small `check`'s start-up). Anything it does
+    not know is None, and jsonschema decides (and words the error) as before.
+    """
+    if isinstance(schema, bool):
+        return schema
+    if not isinstance(schema, Mapping) or type(value) not in _JSON_TYPES:
+        return None
+    verdicts: list[bool | None] = []
+    for keyword, expected in schema.items():
+        if keyword in _ANNOTATIONS:
+            continue
+        if keyword == "type":
+            names = [expected] if isinstance(expected, str) else list(expected)
+            found = [_is_type(value, n) for n in names]
+            verdicts.append(True if True in found else None if None in found else False)
+        elif keyword == "enum":
+            equal = [_equal(value, item) for item in expected]
+            verdicts.append(True if True in equal else None if None in equal else False)
+        elif keyword == "const":
+            verdicts.append(_equal(value, expected))
+        elif keyword in ("anyOf", "oneOf"):
+            found = [_verdict(sub, value) for sub in expected]
+            if None in found:
+                verdicts.append(None)
+            elif keyword == "anyOf":
+                verdicts.append(True in found)
+            else:
+                verdicts.append(found.count(True) == 1)
+        elif keyword in _OBJECT_KEYWORDS:
+            if isinstance(value, dict):
+                verdicts.append(_object_verdict(keyword, expected, schema, value))
+        elif keyword == "items":
+            if isinstance(value, list):
+                verdicts.append(_all_of(_verdict(expected, item) for item in value))
+        elif keyword in ("pattern", "minLength", "maxLength"):
+            if isinstance(value, str):
+                verdicts.append(
+                    re.search(expected, value) is not None
+                    if keyword == "pattern"
+                    else len(value) >= expected
+                    if keyword == "minLength"
+                    else len(value) <= expected
+                )
+        elif keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                # written as jsonschema does, so that NaN compares the same way
+                verdicts.append(
+                    not (value < expected)
+                    if keyword == "minimum"
+                    else not (value > expected)
+                    if keyword == "maximum"
+                    else not (value <= expected)
+                    if keyword == "exclusiveMinimum"
+                    else not (value >= expected)
+                )
+        else:
+            return None
+    return _all_of(iter(verdicts))
+
+
+_OBJECT_KEYWORDS = frozenset(
+    {
+        "properties",
+        "additionalProperties",
+        "required",
+        "propertyNames",
+        "minProperties",
+        "maxProperties",
+    }
+)
+
+
+def _object_verdict(
+    keyword: str, expected: Any, schema: Mapping[str, Any], value: dict[Any, Any]
+) -> bool | None:
+    if keyword == "required":
+        return all(name in value for name in expected)
+    if keyword == "minProperties":
+        return len(value) >= expected
+    if keyword == "maxProperties":
+        return len(value) <= expected
+    if keyword == "propertyNames":
+        return _all_of(_verdict(expected, name) for name in value)
+    properties = schema.get("properties", {})
+    if keyword == "properties":
+        return _all_of(_verdict(properties[k], v) for k, v in value.items() if k in properties)
+    return _all_of(_verdict(expected, v) for k, v in value.items() if k not in properties)
+
+
 def _check_with(
     schema: Mapping[str, Any], data: Any, path: list[PathPart], errors: _Errors
 ) -> None:
+    if _verdict(schema, data) is True:
+        return
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(schema)

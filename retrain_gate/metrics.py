@@ -13,10 +13,12 @@ with file and line (or record index). Unsorted rows are sorted; duplicates are a
 from __future__ import annotations
 
 import csv
+import functools
 import glob as globlib
 import io
 import json
 import math
+import operator
 import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
@@ -285,6 +287,12 @@ def read_records(path: Path, *, display: str, fmt: Format = "auto") -> list[Reco
     return records
 
 
+@functools.lru_cache(maxsize=64)
+def _real(root: Path) -> Path:
+    """The repository root's real path: resolved once, not once per file read."""
+    return root.resolve()
+
+
 def resolve_inside(
     root: Path, relative: str, *, what: str, file: str | None = None, line: int | None = None
 ) -> Path:
@@ -298,7 +306,7 @@ def resolve_inside(
             hint="paths in the config are relative to the repository root",
         )
     resolved = (root / candidate).resolve()
-    if not resolved.is_relative_to(root.resolve()):
+    if not resolved.is_relative_to(_real(root)):
         raise ConfigError(
             f"{what} {relative!r} points outside the repository ({root})",
             file=file,
@@ -322,7 +330,7 @@ def load_series(
     `time_field` names the timestamp field, or is `filename` to take the date from each
     file's name. Only the `metrics` columns are converted to numbers (others may be text).
     """
-    root = root.resolve()
+    root = _real(root)
     if any(ch in pattern for ch in "*?["):
         matches = sorted(globlib.glob(str(root / pattern), recursive=True))
         paths = [Path(p) for p in matches if Path(p).is_file()]
@@ -332,6 +340,19 @@ def load_series(
             raise DataError(f"no file matches the glob {pattern!r}", file=pattern)
     else:
         paths = [root / pattern]
+    if len(paths) == 1 and time_field != "filename" and _format_of(paths[0], fmt) == "csv":
+        path = paths[0]
+        display = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+        fast = _clean_csv_series(
+            path,
+            display=display,
+            source=pattern,
+            time_field=time_field,
+            metrics=metrics,
+            presence=presence,
+        )
+        if fast is not None:
+            return fast
     records: list[Record] = []
     for path in paths:
         display = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
@@ -355,6 +376,105 @@ def load_series(
         records.extend(file_records)
     return build_series(
         records, source=pattern, time_field=time_field, metrics=metrics, presence=presence
+    )
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _midnight(text: str) -> datetime | None:
+    """A YYYY-MM-DD date as midnight UTC (None if it is not one); cached because the models
+    of a repository share their dates."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+
+
+def _clean_csv_series(
+    path: Path,
+    *,
+    display: str,
+    source: str,
+    time_field: str,
+    metrics: Collection[str],
+    presence: Collection[str],
+) -> Series | None:
+    """One clean, sorted CSV read column by column (the common case, and the hot path).
+
+    No dict per row and no per-value checks: whole columns go through `float`. Anything
+    unusual (unsorted or ragged rows, a bad or missing value, NaN) returns None, and the
+    record-by-record path then sorts it or names the error exactly as it always has.
+    """
+    text = read_text(path, display=display)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    if '"' in text or "\r" in text or "\0" in text:  # quoting: the csv module, line by line
+        reader = csv.reader(io.StringIO(text))
+        header = next(reader, [])
+        for row in reader:
+            if row:  # csv.DictReader skips blank lines
+                rows.append(row)
+                lines.append(reader.line_num)
+    else:  # no quoting: a line split on commas is exactly what csv reads, several times faster
+        split = text.split("\n")
+        if split[-1] == "":
+            split.pop()
+        if "" in split:  # a blank line: leave the line numbering to the csv module
+            return None
+        header, *rows = (line.split(",") for line in split)
+        lines = list(range(2, len(rows) + 2))
+    if (
+        not rows
+        or time_field not in header
+        or len(set(header)) != len(header)
+        or not all(name.strip() for name in header)
+        or text.lstrip()[:1] in ("{", "[")
+        or set(map(len, rows)) != {len(header)}  # a row with more or fewer fields
+    ):
+        return None
+    wanted = {time_field, *metrics, *presence}
+    column = {
+        name: list(map(operator.itemgetter(index), rows))
+        for index, name in enumerate(header)
+        if name in wanted
+    }
+    times: list[datetime] = []
+    for text_time in column[time_field]:
+        stamp = _midnight(text_time) if len(text_time) == 10 else None
+        if stamp is None:
+            try:
+                stamp = parse_time(text_time, where=display)
+            except DataError:
+                return None
+        times.append(stamp)
+    if not all(map(operator.lt, times, times[1:])):
+        return None  # unsorted or duplicated times
+    columns: dict[str, tuple[float | None, ...]] = {}
+    for metric in metrics:
+        if metric not in column:
+            continue  # the load stage reports unknown metrics against the rule's line
+        raw = column[metric]
+        try:
+            values: tuple[float | None, ...] = tuple(map(float, raw))
+            finite = math.isfinite(sum(values))  # type: ignore[arg-type]
+        except ValueError:  # empty cells are missing values; anything else is an error
+            try:
+                values = tuple(float(v) if v.strip() else None for v in raw)
+            except ValueError:
+                return None
+            finite = math.isfinite(sum(v for v in values if v is not None))
+        if not finite:  # NaN or infinity (or a sum too large): the record path decides
+            return None
+        columns[metric] = values
+    for name in presence:  # fields that need only be there (text is fine): 1.0 or None
+        if name not in columns:
+            present = column.get(name, ("",) * len(rows))
+            columns[name] = tuple(None if v == "" else 1.0 for v in present)
+    return Series(
+        source=source,
+        times=tuple(times),
+        columns=columns,
+        where=tuple(f"{display}:{line}" for line in lines),
     )
 
 
