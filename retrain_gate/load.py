@@ -165,7 +165,13 @@ def check_metrics_exist(config: Config, model: ModelConfig, present: Collection[
                 f"did you mean {close[0]!r}?" if close else f"it has: {', '.join(available[:15])}"
             )
             siblings = model.triggers if rule.role == "trigger" else model.checks
-            where = ["models", model.name, f"{rule.role}s", siblings.index(rule), "metric"]
+            where: list[str | int] = [
+                "models",
+                model.name,
+                f"{rule.role}s",
+                siblings.index(rule),
+                "metric",
+            ]
             line, column = locate(config, where)
             raise ConfigError(
                 f"{rule.role} {rule.name!r} reads metric {rule.metric!r}, which "
