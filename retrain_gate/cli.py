@@ -16,7 +16,7 @@ from typing import NoReturn
 from retrain_gate import __version__
 from retrain_gate.errors import EXIT_CONFIG, EXIT_INTERNAL, GateError
 
-COMMANDS = ("check", "validate", "schema", "rules", "backtest")
+COMMANDS = ("check", "validate", "schema", "rules", "backtest", "diff")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,156 @@
+"""Read files as they were at a git ref: the config of a pull request's base, for `diff`.
+
+git runs as a subprocess with a list argv (never a shell). A ref that is not in the
+checkout (a shallow clone with only the head commit) is fetched with `--depth=1` from
+`origin` before giving up; every failure is a `GitError` (exit 5) saying what was asked.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from retrain_gate.errors import GitError, UsageError
+
+GIT_TIMEOUT = 120  # seconds; a fetch on a slow runner
+
+
+@dataclass(frozen=True)
+class BaseRef:
+    """The ref to compare with, the commit it names, and how it was chosen."""
+
+    ref: str
+    commit: str
+    how: str  # "given" | "merge base with origin/<branch>" | ...
+
+
+def git(args: list[str], *, cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run `git ARGS` in `cwd`; a missing git or (with check) a failure is a GitError."""
+    try:
+        done = subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=GIT_TIMEOUT,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed (or not on PATH)") from None
+    except subprocess.TimeoutExpired:
+        raise GitError(f"`git {' '.join(args)}` did not finish in {GIT_TIMEOUT}s") from None
+    if check and done.returncode != 0:
+        raise GitError(f"`git {' '.join(args)}` failed: {last_line(done.stderr)}")
+    return done
+
+
+def last_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "no message"
+
+
+def toplevel(cwd: Path) -> Path:
+    """The root of the git working tree holding `cwd`."""
+    done = git(["rev-parse", "--show-toplevel"], cwd=cwd, check=False)
+    if done.returncode != 0:
+        raise GitError(
+            f"{cwd} is not inside a git repository",
+            hint="run diff from a clone of the repository",
+        )
+    return Path(done.stdout.strip())
+
+
+def commit_of(ref: str, *, cwd: Path) -> str | None:
+    """The commit a ref names, or None when it is not known locally."""
+    done = git(
+        ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"],
+        cwd=cwd,
+        check=False,
+    )
+    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else None
+
+
+def fetch(ref: str, *, cwd: Path) -> tuple[bool, str]:
+    """`git fetch --depth=1 origin REF`; (worked, git's last message)."""
+    branch = ref.removeprefix("origin/")
+    target = f"+refs/heads/{branch}:refs/remotes/origin/{branch}"
+    spec = target if ref.startswith("origin/") else ref
+    done = git(["fetch", "--no-tags", "--depth=1", "origin", spec], cwd=cwd, check=False)
+    return done.returncode == 0, last_line(done.stderr)
+
+
+def resolve(ref: str, *, cwd: Path) -> str:
+    """The commit of `ref`, fetching it from origin when the checkout does not have it."""
+    if ref.startswith("-"):
+        raise UsageError(f"--base {ref!r} is not a git ref")
+    found = commit_of(ref, cwd=cwd)
+    if found:
+        return found
+    worked, message = fetch(ref, cwd=cwd)
+    found = commit_of(ref, cwd=cwd) or (commit_of("FETCH_HEAD", cwd=cwd) if worked else None)
+    if found:
+        return found
+    raise GitError(
+        f"the ref {ref!r} is not in this checkout, and fetching it from origin failed: {message}",
+        hint="check the name, or check out more history (actions/checkout with fetch-depth: 0)",
+    )
+
+
+def default_base(*, cwd: Path, env: Mapping[str, str]) -> BaseRef:
+    """In a pull request (GITHUB_BASE_REF set): the merge base of HEAD and the base branch.
+
+    With a shallow checkout the base branch is fetched first; when the histories still do
+    not meet (depth 1), the base branch's tip is used: for the merge commit that
+    actions/checkout checks out on pull requests, that tip is the merge base.
+    """
+    branch = env.get("GITHUB_BASE_REF", "").strip()
+    if not branch:
+        raise UsageError(
+            "diff needs --base REF (the ref to compare the config with)",
+            hint="e.g. --base origin/main; in a pull request it defaults to the merge base "
+            "with the base branch",
+        )
+    remote = f"origin/{branch}"
+    tip = commit_of(remote, cwd=cwd)
+    if tip is None:
+        _, message = fetch(remote, cwd=cwd)
+        tip = commit_of(remote, cwd=cwd)
+        if tip is None:
+            raise GitError(
+                f"cannot fetch the pull request's base branch {branch!r} from origin: {message}",
+                hint="give actions/checkout `fetch-depth: 0`, or pass --base",
+            )
+    done = git(["merge-base", "HEAD", tip], cwd=cwd, check=False)
+    if done.returncode == 0 and done.stdout.strip():
+        return BaseRef(remote, done.stdout.strip(), f"merge base with {remote}")
+    return BaseRef(remote, tip, f"tip of {remote} (no common history in this shallow checkout)")
+
+
+def given_base(ref: str, *, cwd: Path) -> BaseRef:
+    return BaseRef(ref, resolve(ref, cwd=cwd), "given")
+
+
+def show(commit: str, relative: str, *, cwd: Path) -> str | None:
+    """The text of `relative` (a path from the repository root) at `commit`; None when the
+    file does not exist there."""
+    spec = f"{commit}:{relative}"
+    exists = git(["cat-file", "-e", spec], cwd=cwd, check=False)
+    if exists.returncode != 0:
+        return None
+    done = git(["show", spec], cwd=cwd)
+    return done.stdout
+
+
+def relative_to_toplevel(path: Path, *, cwd: Path) -> str:
+    """`path` (absolute or relative to cwd) as a POSIX path from the repository root."""
+    top = toplevel(cwd)
+    absolute = (cwd / path).resolve()
+    try:
+        return absolute.relative_to(top.resolve()).as_posix()
+    except ValueError:
+        raise GitError(f"{path} is outside the git repository {top}") from None

@@ -1,0 +1,291 @@
+"""`retrain-gate diff` on real git repositories built in a temporary folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from retrain_gate.cli import main
+from tests.conftest import daily_csv, write
+
+# 10 good days, then accuracy sinks: under 0.88 from 2026-11-11, under 0.85 from 2026-11-16
+ACCURACY = [0.9] * 10 + [0.87, 0.87, 0.86, 0.86, 0.85, 0.84, 0.84, 0.83, 0.83, 0.82]
+METRICS = daily_csv({"accuracy": ACCURACY, "rows": [5000] * 20})
+
+OLD_CONFIG = """\
+version: 1
+models:
+  churn:
+    metrics: {path: metrics/churn.csv, time: date}
+    triggers:
+      - {name: accuracy-floor, metric: accuracy, below: 0.85}
+      - {name: rows-spike, metric: rows, above: 100000}
+    checks:
+      - {name: enough-rows, metric: rows, at_least: 1000}
+"""
+
+# the threshold raised, a rule added, a rule removed
+NEW_CONFIG = """\
+version: 1
+models:
+  churn:
+    metrics: {path: metrics/churn.csv, time: date}
+    triggers:
+      - {name: accuracy-floor, metric: accuracy, below: 0.88}
+      - {name: accuracy-mean, metric: accuracy, below: 0.86, aggregate: mean, window: 3}
+    checks:
+      - {name: enough-rows, metric: rows, at_least: 1000}
+"""
+
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Test Author",
+    "GIT_AUTHOR_EMAIL": "author@example.com",
+    "GIT_COMMITTER_NAME": "Test Committer",
+    "GIT_COMMITTER_EMAIL": "committer@example.com",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def git(root: Path, *args: str) -> str:
+    env = {**os.environ, **GIT_IDENTITY, "GIT_CONFIG_GLOBAL": str(root.parent / "gitconfig")}
+    done = subprocess.run(
+        ["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def commit(root: Path, files: dict[str, str], message: str) -> str:
+    write(root, files)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+    return git(root, "rev-parse", "HEAD")
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git repository with the metric file committed; the tests add the configs."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    commit(root, {"metrics/churn.csv": METRICS}, "metrics")
+    monkeypatch.chdir(root)
+    return root
+
+
+def run_diff(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any, str]:
+    code = main(["diff", "--now", "2026-11-21", *args])
+    captured = capsys.readouterr()
+    out = (
+        json.loads(captured.out)
+        if "--format" in args and "json" in args and code in (0, 1)
+        else captured.out
+    )
+    return code, out, captured.err
+
+
+def test_threshold_raised_rule_added_rule_removed(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    commit(repo, {"retrain-gate.yml": OLD_CONFIG}, "old rules")
+    commit(repo, {"retrain-gate.yml": NEW_CONFIG}, "new rules")
+    code, report, _ = run_diff(capsys, "--base", "HEAD~1", "--format", "json")
+    assert code == 0
+    assert report["schema_version"] == 1
+    assert report["changed"] is True
+    assert report["base"]["config"] == "retrain-gate.yml@HEAD~1"
+    assert report["base"]["exists"] is True and report["base"]["error"] is None
+    assert report["window"] == {"start": "2026-11-01", "end": "2026-11-20", "days": 20}
+    [churn] = report["models"]
+    assert churn["change"] == "changed"
+    assert churn["rules"] == [
+        {
+            "role": "trigger",
+            "name": "accuracy-floor",
+            "change": "changed",
+            "kind": {"old": "threshold", "new": "threshold"},
+            "options": [{"option": "below", "old": 0.85, "new": 0.88}],
+            "file": "retrain-gate.yml",
+            "line": 6,
+        },
+        {
+            "role": "trigger",
+            "name": "accuracy-mean",
+            "change": "added",
+            "kind": {"old": None, "new": "threshold"},
+            "options": [],
+            "file": "retrain-gate.yml",
+            "line": 7,
+        },
+        {
+            "role": "trigger",
+            "name": "rows-spike",
+            "change": "removed",
+            "kind": {"old": "threshold", "new": None},
+            "options": [],
+            "file": "retrain-gate.yml@HEAD~1",
+            "line": 7,
+        },
+    ]
+    assert churn["today"] == {"old": "retrain", "new": "retrain"}
+    old, new = churn["backtest"]["old"], churn["backtest"]["new"]
+    assert (old["retrain"], old["skip"], old["first_retrain"]) == (5, 15, "2026-11-16")
+    assert (new["retrain"], new["skip"], new["first_retrain"]) == (10, 8, "2026-11-11")
+    # the new mean of the last 3 cannot be taken on the first two days: errors
+    assert new["error"] == 2
+    changed = churn["backtest"]["changed_days"]
+    assert [(c["day"], c["old"], c["new"]) for c in changed] == [
+        ("2026-11-01", "skip", "error"),
+        ("2026-11-02", "skip", "error"),
+        *((f"2026-11-{d}", "skip", "retrain") for d in range(11, 16)),
+    ]
+    # the mean of the last 3 is under 0.86 from 2026-11-15 (0.86, 0.85, 0.84 -> 0.85)
+    assert changed[-1]["new_fired"] == ["accuracy-floor", "accuracy-mean"]
+    assert changed[2]["new_fired"] == ["accuracy-floor"]
+
+
+def test_markdown_names_each_change(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    commit(repo, {"retrain-gate.yml": OLD_CONFIG}, "old rules")
+    commit(repo, {"retrain-gate.yml": NEW_CONFIG}, "new rules")
+    code, text, _ = run_diff(capsys, "--base", "HEAD~1", "--format", "markdown")
+    assert code == 0
+    lines = text.splitlines()
+    assert "| trigger `accuracy-floor` | changed: below: 0.85 → 0.88 |" in lines
+    assert "| trigger `rows-spike` | removed (threshold) |" in lines
+    assert (
+        "| churn | changed | retrain → retrain | 5 → 10 | 0 → 0 "
+        "| 2026-11-16 → 2026-11-11 | 7 |" in lines
+    )
+    assert "| 2026-11-11 | skip | retrain | accuracy-floor |" in lines
+    assert "| 2026-11-01 | skip | error | accuracy-mean |" in lines
+    assert "new 2026-11 EE........RRRRRRRRRR" in lines
+
+
+def test_fail_on_change_exits_1_only_when_something_changed(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    commit(repo, {"retrain-gate.yml": OLD_CONFIG}, "old rules")
+    commit(repo, {"retrain-gate.yml": NEW_CONFIG}, "new rules")
+    code, _, _ = run_diff(capsys, "--base", "HEAD~1", "--fail-on-change")
+    assert code == 1
+    # a comment-only change: same rules, same decisions
+    commit(repo, {"retrain-gate.yml": "# reviewed\n" + NEW_CONFIG}, "comment")
+    code, report, _ = run_diff(capsys, "--base", "HEAD~1", "--fail-on-change", "--format", "json")
+    assert code == 0
+    assert report["changed"] is False
+    assert report["models"][0]["change"] == "unchanged"
+    assert report["models"][0]["backtest"]["changed_days"] == []
+
+
+def test_invalid_config_at_head_fails_with_its_file_and_line(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    commit(repo, {"retrain-gate.yml": OLD_CONFIG}, "old rules")
+    broken = NEW_CONFIG.replace("below: 0.88}", "belw: 0.88}")
+    commit(repo, {"retrain-gate.yml": broken}, "a typo")
+    code, out, err = run_diff(capsys, "--base", "HEAD~1", "--format", "json")
+    assert code == 2
+    assert out == ""
+    assert err.startswith("retrain-gate: error: retrain-gate.yml:6:")
+    assert "belw" in err
+
+
+def test_no_config_at_base_means_everything_is_new(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    commit(repo, {"retrain-gate.yml": NEW_CONFIG}, "first rules")
+    code, report, _ = run_diff(capsys, "--base", "HEAD~1", "--format", "json")
+    assert code == 0
+    assert report["base"]["exists"] is False
+    [churn] = report["models"]
+    assert churn["change"] == "added"
+    assert [(r["name"], r["change"]) for r in churn["rules"]] == [
+        ("accuracy-floor", "added"),
+        ("accuracy-mean", "added"),
+        ("enough-rows", "added"),
+    ]
+    assert churn["today"] == {"old": None, "new": "retrain"}
+    assert churn["backtest"]["old"] is None
+    assert churn["backtest"]["new"]["retrain"] == 10
+    assert churn["backtest"]["changed_days"] == []  # nothing to compare with
+    code, _, _ = run_diff(capsys, "--base", "HEAD~1", "--fail-on-change")
+    assert code == 1
+
+
+def test_invalid_config_at_base_is_reported_not_fatal(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    commit(repo, {"retrain-gate.yml": OLD_CONFIG.replace("version: 1", "version: 7")}, "bad")
+    commit(repo, {"retrain-gate.yml": NEW_CONFIG}, "fixed")
+    code, report, _ = run_diff(capsys, "--base", "HEAD~1", "--format", "json")
+    assert code == 0
+    assert report["base"]["error"].startswith("retrain-gate.yml@HEAD~1:1:")
+    assert report["models"][0]["change"] == "added"
+
+
+def test_a_ref_that_does_not_exist_is_a_git_error(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    commit(repo, {"retrain-gate.yml": NEW_CONFIG}, "rules")
+    code, out, err = run_diff(capsys, "--base", "no-such-branch")
+    assert code == 5
+    assert out == ""
+    assert "the ref 'no-such-branch' is not in this checkout" in err
+    assert "fetching it from origin failed" in err
+
+
+def test_base_is_required_outside_a_pull_request(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    commit(repo, {"retrain-gate.yml": NEW_CONFIG}, "rules")
+    code, _, err = run_diff(capsys)
+    assert code == 2
+    assert "diff needs --base REF" in err
+
+
+def test_pull_request_default_base_from_a_shallow_clone(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A depth-1 checkout of the PR branch: the base branch is fetched from origin."""
+    commit(repo, {"retrain-gate.yml": OLD_CONFIG}, "old rules")
+    git(repo, "checkout", "-q", "-b", "feature")
+    commit(repo, {"retrain-gate.yml": NEW_CONFIG}, "new rules")
+    clone = tmp_path / "clone"
+    git(
+        tmp_path,
+        "clone",
+        "-q",
+        "--depth=1",
+        "--branch",
+        "feature",
+        "--single-branch",
+        f"file://{repo}",
+        str(clone),
+    )
+    assert "origin/main" not in git(clone, "branch", "-r")
+    monkeypatch.chdir(clone)
+    monkeypatch.setenv("GITHUB_BASE_REF", "main")
+    code, report, _ = run_diff(capsys, "--format", "json")
+    assert code == 0
+    assert report["base"]["ref"] == "origin/main"
+    assert report["base"]["commit"] == git(repo, "rev-parse", "main")
+    assert report["base"]["config"] == "retrain-gate.yml@origin/main"
+    assert [(r["name"], r["change"]) for r in report["models"][0]["rules"]] == [
+        ("accuracy-floor", "changed"),
+        ("accuracy-mean", "added"),
+        ("rows-spike", "removed"),
+    ]
+
+
+def test_pull_request_base_branch_that_cannot_be_fetched(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commit(repo, {"retrain-gate.yml": NEW_CONFIG}, "rules")
+    monkeypatch.setenv("GITHUB_BASE_REF", "main")  # there is no origin at all
+    code, _, err = run_diff(capsys)
+    assert code == 5
+    assert "cannot fetch the pull request's base branch 'main' from origin" in err
