@@ -25,7 +25,7 @@ from retrain_gate.kinds import (
     outcome,
 )
 from retrain_gate.results import Outcome
-from retrain_gate.rules import _series_problem, _subject
+from retrain_gate.rules import _persistence_semantic, _series_problem, _subject
 from retrain_gate.selection import (
     NoData,
     day,
@@ -273,7 +273,7 @@ def _range_semantic(options: Mapping[str, Any]) -> list[tuple[str, str]]:
     low, high = options.get("at_least"), options.get("at_most")
     if low is not None and high is not None and low > high:
         return [("at_most", f"at_most {high} is below at_least {low}: nothing could pass")]
-    return []
+    return _persistence_semantic(options)
 
 
 CHECKS: dict[str, Kind] = {

@@ -61,9 +61,9 @@ def evaluate_threshold(rule: RuleConfig, ctx: Context) -> Outcome:
     """Fires when a metric is below (or above) a fixed value.
 
     Options: `metric`, and `below: X` or `above: X` (strict: a value equal to the threshold,
-    up to floating-point rounding, does not fire). The value is the latest observation, or with `aggregate`
-    (mean, median, min, max, sum) and `window` (the last N observations, or a duration such
-    as `7d` back from each observation) an aggregate. Persistence: `for: N` needs N
+    up to floating-point rounding, does not fire). The value is the latest observation, or
+    with `aggregate` (mean, median, min, max, sum) and `window` (the last N observations, or
+    a duration such as `7d` back from each observation) an aggregate. Persistence: `for: N` needs N
     consecutive observations past the threshold; with `of_last: M`, N of the last M.
     `for` counts observations, not calendar days: a date missing from the file does not
     break a streak (the `gaps` check catches missing dates).
@@ -430,7 +430,15 @@ def _persistence_semantic(options: Mapping[str, Any]) -> list[tuple[str, str]]:
         return [("of_last", "of_last must be at least `for` (M of the last N needs N >= M)")]
     if "window" in options and options.get("aggregate", "latest") == "latest":
         return [("window", "a window needs an aggregate (mean, median, min, max or sum)")]
+    if options.get("aggregate", "latest") != "latest" and "window" not in options:
+        return [("aggregate", "an aggregate needs a window (the last N, or a duration such as 7d)")]
     return []
+
+
+def _growth_semantic(options: Mapping[str, Any]) -> list[tuple[str, str]]:
+    if options.get("count") == "since_training" and "window" in options:
+        return [("window", "count: since_training adds up every value since training; no window")]
+    return _persistence_semantic(options)
 
 
 DISTRIBUTION_SPEC: dict[str, Any] = {
@@ -479,14 +487,17 @@ TRIGGERS: dict[str, Kind] = {
         keys=("growth_since_baseline",),
         options={
             **COMMON,
-            **SERIES_OPTIONS,
+            # no `for`/`of_last`: growth compares one value (or one sum) with the card's
+            "metric": SERIES_OPTIONS["metric"],
+            "aggregate": SERIES_OPTIONS["aggregate"],
+            "window": SERIES_OPTIONS["window"],
             "growth_since_baseline": AMOUNT,
             "count": {"enum": ["latest", "since_training"]},
         },
         required=("metric",),
         evaluate=evaluate_data_growth,
         uses_baseline=True,
-        semantic=_persistence_semantic,
+        semantic=_growth_semantic,
     ),
     "model_age": Kind(
         name="model_age",

@@ -1,0 +1,356 @@
+"""Config loading: every error names file:line:column and says how to fix it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from retrain_gate.config import find_config, load_config, repository_root
+from retrain_gate.errors import EXIT_CONFIG, ConfigError
+from retrain_gate.gate import check
+from tests.conftest import daily_csv, write
+
+HEAD = "version: 1\nmodels:\n  m:\n    metrics: {path: metrics.csv, time: date}\n"
+FLOOR = "      - {name: floor, metric: accuracy, below: 0.8}\n"
+
+
+def config_error(root: Path, text: str) -> str:
+    """The one-line message a user sees for a bad config (file:line:column: message (hint))."""
+    write(root, {"retrain-gate.yml": text})
+    with pytest.raises(ConfigError) as caught:
+        load_config(root / "retrain-gate.yml")
+    assert caught.value.exit_code == EXIT_CONFIG
+    return str(caught.value).replace(str(root) + "/", "")
+
+
+def test_a_good_config_is_typed(tmp_path: Path) -> None:
+    text = (
+        HEAD
+        + "    baseline: card.json\n    triggers:\n"
+        + FLOOR
+        + "      - {name: age, max_age: 30d}\n"
+        + "    checks:\n      - {name: rows, metric: rows, at_least: 10, severity: warn}\n"
+    )
+    write(tmp_path, {"retrain-gate.yml": text})
+    config = load_config(tmp_path / "retrain-gate.yml")
+    model = config.models["m"]
+    assert (model.metrics and model.metrics.path, model.baseline) == ("metrics.csv", "card.json")
+    floor, age = model.triggers
+    assert (floor.kind, floor.line, dict(floor.options)) == (
+        "threshold",
+        7,
+        {"metric": "accuracy", "below": 0.8},
+    )
+    assert (age.kind, age.line, floor.missing) == ("model_age", 8, "error")
+    (rows,) = model.checks
+    assert (rows.kind, rows.role, rows.severity, rows.line) == ("range", "check", "warn", 10)
+
+
+def test_unknown_key_in_a_rule_suggests_the_right_one(tmp_path: Path) -> None:
+    text = HEAD + "    triggers:\n      - {name: f, metric: accuracy, belwo: 0.87}\n"
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:6:37: unknown key 'belwo' in models.m.triggers[0] (did you mean 'below'?)"
+    )
+
+
+def test_unknown_option_of_a_known_kind_suggests_the_right_one(tmp_path: Path) -> None:
+    text = HEAD + "    triggers:\n      - {name: f, metric: accuracy, below: 0.8, fro: 2}\n"
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:6:49: unknown key 'fro' in models.m.triggers[0] (did you mean 'for'?)"
+    )
+
+
+def test_unknown_key_in_a_model(tmp_path: Path) -> None:
+    text = HEAD + "    trigers:\n" + FLOOR
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:5:5: unknown key 'trigers' in models.m (did you mean 'triggers'?)"
+    )
+
+
+def test_duplicate_yaml_keys_are_refused(tmp_path: Path) -> None:
+    text = HEAD + "    triggers:\n      - name: f\n        metric: accuracy\n"
+    text += "        below: 0.8\n        below: 0.7\n"
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:9:9: duplicate key 'below' (first written on line 8) "
+        "(YAML keeps only the last one; remove one of them)"
+    )
+
+
+def test_duplicate_rule_names_are_refused(tmp_path: Path) -> None:
+    text = (
+        HEAD + "    triggers:\n" + FLOOR + "      - {name: floor, metric: accuracy, above: 0.99}\n"
+    )
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:7:16: two triggers are named 'floor' "
+        "(models.m.triggers[0] and models.m.triggers[1]) (names must be unique)"
+    )
+
+
+@pytest.mark.parametrize("duration", ["30 days", "2x", "-3d", "3"])
+def test_bad_durations(tmp_path: Path, duration: str) -> None:
+    text = (
+        HEAD
+        + f"    baseline: card.json\n    triggers:\n      - {{name: age, max_age: {duration}}}\n"
+    )
+    shown = repr(int(duration)) if duration.isdigit() else repr(duration)
+    assert config_error(tmp_path, text).startswith(
+        f"retrain-gate.yml:7:30: models.m.triggers[0].max_age: {shown} is not "
+    )
+
+
+def test_bad_duration_in_a_check(tmp_path: Path) -> None:
+    text = HEAD + "    triggers:\n" + FLOOR + "    checks:\n      - {name: g, max_gap: 1 day}\n"
+    message = config_error(tmp_path, text)
+    assert message.startswith("retrain-gate.yml:8:28: models.m.checks[0].max_gap: '1 day' ")
+
+
+def test_rate_threshold_outside_0_1(tmp_path: Path) -> None:
+    text = HEAD + "    triggers:\n      - {name: f, metric: accuracy, below: 87}\n"
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:6:44: models.m.triggers[0].below: 87 is outside [0, 1], "
+        "but accuracy is a rate (write a fraction: 0.87 for 87%)"
+    )
+
+
+def test_rate_check_bound_outside_0_1(tmp_path: Path) -> None:
+    text = (
+        HEAD
+        + "    triggers:\n"
+        + FLOOR
+        + "    checks:\n      - {name: nulls, metric: null_rate.age, at_most: 5}\n"
+    )
+    assert config_error(tmp_path, text).startswith(
+        "retrain-gate.yml:8:55: models.m.checks[0].at_most: 5 is outside [0, 1], "
+        "but null_rate.age is a rate (write a fraction: 0.05 for 5%)"
+    )
+
+
+def test_a_rate_threshold_of_exactly_0_or_1_is_fine(tmp_path: Path) -> None:
+    text = HEAD + "    triggers:\n      - {name: f, metric: error_rate, above: 1}\n"
+    text += "      - {name: g, metric: recall, below: 0}\n"
+    write(tmp_path, {"retrain-gate.yml": text})
+    assert len(load_config(tmp_path / "retrain-gate.yml").models["m"].triggers) == 2
+
+
+def test_of_last_smaller_than_for(tmp_path: Path) -> None:
+    rule = "      - {name: f, metric: accuracy, below: 0.8, for: 3, of_last: 2}\n"
+    assert config_error(tmp_path, HEAD + "    triggers:\n" + rule) == (
+        "retrain-gate.yml:6:66: models.m.triggers[0].of_last: of_last must be at least `for` "
+        "(M of the last N needs N >= M)"
+    )
+
+
+def test_of_last_smaller_than_for_in_a_range_check(tmp_path: Path) -> None:
+    check_rule = "      - {name: r, metric: rows, at_least: 5, for: 3, of_last: 2}\n"
+    text = HEAD + "    triggers:\n" + FLOOR + "    checks:\n" + check_rule
+    assert config_error(tmp_path, text).startswith(
+        "retrain-gate.yml:8:63: models.m.checks[0].of_last: of_last must be at least `for`"
+    )
+
+
+def test_window_without_aggregate(tmp_path: Path) -> None:
+    rule = "      - {name: f, metric: accuracy, below: 0.8, window: 7d}\n"
+    assert config_error(tmp_path, HEAD + "    triggers:\n" + rule) == (
+        "retrain-gate.yml:6:57: models.m.triggers[0].window: a window needs an aggregate "
+        "(mean, median, min, max or sum)"
+    )
+
+
+def test_aggregate_without_window(tmp_path: Path) -> None:
+    # without a window, `mean` would silently be the latest value
+    rule = "      - {name: f, metric: accuracy, below: 0.8, aggregate: mean}\n"
+    assert config_error(tmp_path, HEAD + "    triggers:\n" + rule) == (
+        "retrain-gate.yml:6:60: models.m.triggers[0].aggregate: an aggregate needs a window "
+        "(the last N, or a duration such as 7d)"
+    )
+
+
+def test_persistence_on_data_growth_is_refused_not_ignored(tmp_path: Path) -> None:
+    rule = "      - {name: g, metric: rows, growth_since_baseline: 20%, for: 2}\n"
+    text = HEAD + "    baseline: card.json\n    triggers:\n" + rule
+    assert config_error(tmp_path, text).startswith(
+        "retrain-gate.yml:7:61: unknown key 'for' in models.m.triggers[0] (allowed: "
+    )
+
+
+def test_missing_version(tmp_path: Path) -> None:
+    text = HEAD.replace("version: 1\n", "") + "    triggers:\n" + FLOOR
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:1:1: the top level: 'version' is a required property"
+    )
+
+
+def test_unsupported_version(tmp_path: Path) -> None:
+    assert config_error(tmp_path, "version: 2\nmodels: {}\n") == (
+        "retrain-gate.yml:1:10: version 2 is not supported (this retrain-gate reads version: 1)"
+    )
+
+
+def test_empty_config(tmp_path: Path) -> None:
+    assert config_error(tmp_path, "# nothing yet\n") == (
+        "retrain-gate.yml:1: the config is empty (start with `version: 1` and a `models:` mapping)"
+    )
+
+
+def test_invalid_yaml_names_where(tmp_path: Path) -> None:
+    text = HEAD + "    triggers:\n      - {name: f, metric: accuracy, below: 0.8\n"
+    message = config_error(tmp_path, text)
+    assert message.startswith("retrain-gate.yml:")
+    assert "invalid YAML" in message and "line 6" in message
+
+
+def test_a_model_without_triggers(tmp_path: Path) -> None:
+    assert config_error(tmp_path, HEAD + "    triggers: []\n") == (
+        "retrain-gate.yml:5:15: model 'm' has no triggers (add at least one trigger rule)"
+    )
+
+
+def test_a_rule_without_a_kind(tmp_path: Path) -> None:
+    text = HEAD + "    triggers:\n      - {name: f, metric: accuracy}\n"
+    message = config_error(tmp_path, text)
+    assert message.startswith(
+        "retrain-gate.yml:6:9: models.m.triggers[0] does not say what to watch (give one of: "
+    )
+
+
+def test_a_rule_mixing_two_kinds(tmp_path: Path) -> None:
+    text = HEAD + "    triggers:\n      - {name: d, metric: accuracy, below: 0.8, max_age: 3d}\n"
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:6:9: models.m.triggers[0] mixes the keys of threshold and model_age "
+        "(split it into two rules, or set `kind:`)"
+    )
+
+
+def test_unknown_kind_suggests_one(tmp_path: Path) -> None:
+    text = HEAD + "    triggers:\n      - {name: d, kind: treshold, metric: accuracy, below: 0.8}\n"
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:6:25: unknown trigger kind 'treshold' in models.m.triggers[0] "
+        "(did you mean 'threshold'?)"
+    )
+
+
+def test_wrong_type(tmp_path: Path) -> None:
+    text = HEAD + "    triggers:\n      - {name: d, metric: accuracy, below: low}\n"
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:6:44: models.m.triggers[0].below: 'low' is not of type 'number'"
+    )
+
+
+def test_a_baseline_rule_without_a_baseline(tmp_path: Path) -> None:
+    text = HEAD + "    triggers:\n" + FLOOR
+    text += "      - {name: d, metric: accuracy, drop_from_baseline: 3%}\n"
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:7: trigger 'd' compares with the model card, but model 'm' has no "
+        "`baseline:` (add baseline: path/to/model_card.json)"
+    )
+
+
+def test_a_series_rule_without_metrics(tmp_path: Path) -> None:
+    text = "version: 1\nmodels:\n  m:\n    triggers:\n" + FLOOR
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:5: trigger 'floor' reads metrics, but model 'm' has no `metrics:` "
+        "(add metrics: {path: ..., time: date})"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "    metrics: {path: ../metrics.csv}\n",
+            "retrain-gate.yml:4:21: metrics path '../metrics.csv' points outside the repository",
+        ),
+        (
+            "    metrics: {path: 'data/../../m/*.json', time: filename}\n",
+            # the folder the glob starts from is what escapes
+            "retrain-gate.yml:4:21: metrics path 'data/../../m/' points outside the repository",
+        ),
+        (
+            "    metrics: {path: metrics.csv}\n    baseline: /etc/card.json\n",
+            "retrain-gate.yml:5:15: model card '/etc/card.json' is an absolute path "
+            "(paths in the config are relative to the repository root)",
+        ),
+    ],
+)
+def test_paths_escaping_the_repository(tmp_path: Path, line: str, message: str) -> None:
+    text = "version: 1\nmodels:\n  m:\n" + line + "    triggers:\n" + FLOOR
+    assert config_error(tmp_path, text).startswith(message)
+
+
+def test_drift_file_escaping_the_repository(tmp_path: Path) -> None:
+    rule = "      - {name: d, psi: {reference: ../r.json, current: c.json}, above: 0.2}\n"
+    message = config_error(tmp_path, HEAD + "    triggers:\n" + rule)
+    assert message.startswith(
+        "retrain-gate.yml:6:9: data file '../r.json' points outside the repository"
+    )
+
+
+def test_psi_with_above_is_a_drift_rule_and_a_metric_with_above_is_a_threshold(
+    tmp_path: Path,
+) -> None:
+    text = HEAD + "    triggers:\n"
+    text += "      - {name: d, psi: {reference: r.json, current: c.json}, above: 0.25}\n"
+    text += "      - {name: t, metric: psi_score, above: 0.25}\n"
+    text += "      - {name: j, kind: drift, js: {reference: r.json, current: c.json}, above: 0.5}\n"
+    write(tmp_path, {"retrain-gate.yml": text})
+    triggers = load_config(tmp_path / "retrain-gate.yml").models["m"].triggers
+    assert [(r.name, r.kind) for r in triggers] == [
+        ("d", "drift"),
+        ("t", "threshold"),
+        ("j", "drift"),
+    ]
+
+
+def test_a_drift_rule_with_two_metrics(tmp_path: Path) -> None:
+    rule = "      - {name: d, psi: {reference: r.json, current: c.json}, "
+    rule += "js: {reference: r.json, current: c.json}, above: 0.25}\n"
+    assert config_error(tmp_path, HEAD + "    triggers:\n" + rule) == (
+        "retrain-gate.yml:6:66: models.m.triggers[0].js: write only one of psi, ks, js"
+    )
+
+
+def test_a_metric_the_file_does_not_provide_is_a_config_error_at_the_rule(
+    tmp_path: Path,
+) -> None:
+    text = HEAD + "    triggers:\n      - {name: f, metric: acuracy, below: 0.8}\n"
+    write(tmp_path, {"retrain-gate.yml": text, "metrics.csv": daily_csv({"accuracy": [0.9]})})
+    config = load_config(tmp_path / "retrain-gate.yml")
+    with pytest.raises(ConfigError) as caught:
+        check(config, now=datetime(2026, 11, 2, tzinfo=timezone.utc))
+    message = str(caught.value).replace(str(tmp_path) + "/", "")
+    assert message.startswith("retrain-gate.yml:6:")
+    assert "trigger 'f' reads metric 'acuracy', which metrics.csv does not provide" in message
+    assert message.endswith("(did you mean 'accuracy'?)")
+
+
+def test_unknown_model_is_a_usage_error_listing_the_models(tmp_path: Path) -> None:
+    write(tmp_path, {"retrain-gate.yml": HEAD + "    triggers:\n" + FLOOR})
+    config = load_config(tmp_path / "retrain-gate.yml")
+    with pytest.raises(ConfigError) as caught:
+        check(config, now=datetime(2026, 11, 2, tzinfo=timezone.utc), models=["churn"])
+    assert caught.value.exit_code == EXIT_CONFIG
+    assert caught.value.message == "no model named 'churn' in the config"
+    assert caught.value.hint == "models: m"
+
+
+def test_missing_config_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path / "retrain-gate.yml")
+    assert caught.value.message == "config file not found"
+
+
+def test_config_is_found_in_dot_github_and_paths_are_relative_to_the_repository(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, {".github/retrain-gate.yml": HEAD + "    triggers:\n" + FLOOR})
+    (tmp_path / "metrics").mkdir()
+    found = find_config(None, cwd=tmp_path)
+    assert found == Path(".github/retrain-gate.yml")
+    assert repository_root(tmp_path / found) == tmp_path.resolve()
+    with pytest.raises(ConfigError) as caught:
+        find_config(None, cwd=tmp_path / "metrics")
+    assert caught.value.message == (
+        "no config found: looked for retrain-gate.yml and .github/retrain-gate.yml"
+    )
