@@ -297,8 +297,9 @@ def render_markdown(result: Backtest) -> str:
             f"{first.isoformat() if first else 'never'} |"
         )
     for model in result.models:
-        out += ["", f"### {cell(model.model)}", ""]
-        out += [f"- {cell(line)}" for line in notes(model)]
+        out += ["", f"### {cell(model.model)}"]
+        if notes(model):
+            out += ["", *(f"- {cell(line)}" for line in notes(model))]
         if not model.days:
             continue
         out += ["", "```text", *strip_lines(model.days), "```", ""]
