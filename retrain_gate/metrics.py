@@ -340,9 +340,14 @@ def load_series(
             raise DataError(f"no file matches the glob {pattern!r}", file=pattern)
     else:
         paths = [root / pattern]
-    if len(paths) == 1 and time_field != "filename" and _format_of(paths[0], fmt) == "csv":
-        path = paths[0]
-        display = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    first = paths[0]
+    first_display = str(first.relative_to(root)) if first.is_relative_to(root) else str(first)
+    if (
+        len(paths) == 1
+        and time_field != "filename"
+        and _format_of(first, fmt, display=first_display) == "csv"
+    ):
+        path, display = first, first_display
         fast = _clean_csv_series(
             path,
             display=display,
