@@ -16,7 +16,7 @@ from typing import NoReturn
 from retrain_gate import __version__
 from retrain_gate.errors import EXIT_CONFIG, EXIT_INTERNAL, GateError
 
-COMMANDS = ("check", "validate", "schema", "rules", "backtest", "diff")
+COMMANDS = ("check", "validate", "schema", "rules", "backtest", "diff", "matrix")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -26,7 +26,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_CONFIG, f"retrain-gate: error: {message} (see {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="retrain-gate",
         description="Decide whether an ML model must be retrained, from its committed metrics.",
@@ -35,15 +35,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"retrain-gate {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMANDS:
+    for name in commands:
         module = importlib.import_module(f"retrain_gate.commands.{name}")
         module.add_parser(subparsers)
     return parser
 
 
+def _commands_needed(argv: Sequence[str]) -> Sequence[str]:
+    """The command modules to import: the one named, none for --version, all for --help and
+    usage errors (which list them). Imports are most of a small run's start-up."""
+    first = argv[0] if argv else None
+    if first in COMMANDS:
+        return (first,)
+    return () if first == "--version" else COMMANDS
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
-    parser = build_parser()
+    parser = build_parser(_commands_needed(sys.argv[1:] if argv is None else argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help/--version (0) or a usage error (2)
