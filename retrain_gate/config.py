@@ -548,10 +548,14 @@ def _check_with(
             hint=str(error.schema.get("description", "")) or None,
         )
     if error.validator == "pattern":
+        # a pattern inside oneOf (an amount: 3 or '3%') is described by the oneOf
+        described = error.schema.get("description") or (
+            error.parent.schema.get("description") if error.parent is not None else None
+        )
         raise errors.fail(
             f"{dotted(where)}: {error.instance!r} is not valid here",
             where,
-            hint=str(error.schema.get("description", "")) or None,
+            hint=str(described or "") or None,
         )
     hint = str(error.schema.get("description", "")) if error.validator == "type" else ""
     raise errors.fail(f"{dotted(where)}: {error.message}", where, hint=hint or None)
@@ -580,7 +584,9 @@ def _semantic(rule: Mapping[str, Any], kind: Kind, path: list[PathPart], errors:
                 raise errors.fail(
                     f"{dotted([*path, option])}: {value} is outside [0, 1], but {metric} is a rate",
                     [*path, option],
-                    hint=f"write a fraction: {value / 100:g} for {value}%",
+                    hint=f"write a fraction: {value / 100:g} for {value}%"
+                    if 1 < value <= 100
+                    else "a rate is a fraction between 0 and 1",
                 )
 
 

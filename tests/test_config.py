@@ -354,3 +354,20 @@ def test_config_is_found_in_dot_github_and_paths_are_relative_to_the_repository(
     assert caught.value.message == (
         "no config found: looked for retrain-gate.yml and .github/retrain-gate.yml"
     )
+
+
+def test_a_negative_rate_threshold_is_not_read_as_a_percentage(tmp_path: Path) -> None:
+    text = HEAD + "    triggers:\n      - {name: f, metric: null_rate.age, above: -0.1}\n"
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:6:49: models.m.triggers[0].above: -0.1 is outside [0, 1], "
+        "but null_rate.age is a rate (a rate is a fraction between 0 and 1)"
+    )
+
+
+def test_a_bad_amount_says_what_an_amount_is(tmp_path: Path) -> None:
+    rule = "      - {name: d, metric: accuracy, drop_from_baseline: 3 percent}\n"
+    text = HEAD + "    baseline: card.json\n    triggers:\n" + rule
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:7:57: models.m.triggers[0].drop_from_baseline: '3 percent' is not "
+        "valid here (A number (absolute) or a percentage such as '3%' (relative).)"
+    )
