@@ -32,8 +32,7 @@ def decide(
             more = f" (and {count - 1} more)" if count > 1 else ""
             return "error", f"{first.name} could not be evaluated: {first.reason}{more}"
         return "error", str(problems[0])
-    # a warn-level check that could not run only reports (Outcome.vetoes ignores severity)
-    vetoes = [o.name for o in checks if o.vetoes and o.severity == "error"]
+    vetoes = [o.name for o in checks if o.vetoes]
     if fired and vetoes:
         return (
             "blocked",

@@ -51,7 +51,9 @@ class Outcome:
     @property
     def vetoes(self) -> bool:
         """A failed error-level check (or a check that could not run) vetoes a retrain."""
-        return self.role == "check" and self.status in ("failed", "error")
+        return (
+            self.role == "check" and self.severity == "error" and self.status in ("failed", "error")
+        )
 
 
 @dataclass(frozen=True)
