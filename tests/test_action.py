@@ -378,3 +378,42 @@ def test_action_yml_pins_actions_by_sha_and_keeps_expressions_out_of_scripts() -
     assert action["inputs"]["token"]["default"] == "${{ github.token }}"
     assert action["inputs"]["model"]["default"] == "all"
     assert action["branding"]["icon"] and action["branding"]["color"]
+
+
+def load_workflow(path: Path) -> dict[Any, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def test_the_example_retraining_workflow_declares_every_input_the_gate_sends(
+    action_path: Path, workspace: Path, python_on_path: Path, tmp_path: Path
+) -> None:
+    run = run_action(
+        {"config": "my examples/retrain-gate.yml", "dry-run": "true"},
+        action_path=action_path,
+        workspace=workspace,
+        python_bin=python_on_path,
+        tmp_path=tmp_path,
+        extra_env={"RETRAIN_GATE_NOW": "2026-11-28"},
+    )
+    report = json.loads(Path(run.outputs["report"]).read_text(encoding="utf-8"))
+    sent = report["models"][0]["dispatch"]["body"]
+    assert report["models"][0]["dispatch"]["url"].endswith("/workflows/retrain.yml/dispatches")
+    retrain = load_workflow(EXAMPLES / "workflows" / "retrain.yml")
+    trigger = retrain.get("on", retrain.get(True))  # YAML 1.1 reads a bare `on` as true
+    declared = trigger["workflow_dispatch"]["inputs"]
+    assert set(sent["inputs"]) == set(declared)  # GitHub answers 422 to an undeclared input
+    assert all(isinstance(value, str) for value in sent["inputs"].values())
+
+
+def test_the_workflows_use_only_the_inputs_and_outputs_the_action_has() -> None:
+    action = load_action()
+    for path in (ROOT / ".github/workflows/self-test.yml", EXAMPLES / "workflows/retrain-gate.yml"):
+        text = path.read_text(encoding="utf-8")
+        steps = [s for job in load_workflow(path)["jobs"].values() for s in job["steps"]]
+        gate = next(s for s in steps if s.get("id") == "gate")
+        assert gate["uses"] == "./" or gate["uses"].endswith("/retrain-gate@v1")
+        assert set(gate.get("with", {})) <= set(action["inputs"]), path
+        used = set(re.findall(r"steps\.gate\.outputs\.([\w-]+)", text))
+        assert used and used <= set(action["outputs"]), path
