@@ -382,12 +382,17 @@ def test_fired_triggers_warn_and_failed_checks_error_at_their_config_line(
 ) -> None:
     monkeypatch.chdir(EXAMPLES.parent)
     monkeypatch.setenv("GITHUB_WORKSPACE", str(EXAMPLES.parent))
-    _, _, _, stdout = run_on_runner(
+    _, _, summary, stdout = run_on_runner(
         ["--config", "examples/retrain-gate.yml", "--now", "2026-12-05", "--github"],
         tmp_path,
         monkeypatch,
         capsys,
     )
+    # the summary says why first: the veto, then the triggers it held back
+    assert summary.startswith("## ⛔ retrain-gate: BLOCKED (1 blocked, 1 skip)\n")
+    why = [line for line in summary.splitlines() if line.startswith("- ")]
+    assert why[0].startswith("- ❌ **fresh-data** (failed): newest observation 2026-11-27 is ")
+    assert why[1].startswith("- 🔥 **accuracy-floor** (fired): accuracy 0.862, 0.858 &lt; 0.87")
     commands = [line for line in stdout.splitlines() if line.startswith("::")]
     # a week later the data is stale: fresh-data (config line 35) vetoes churn's retrain
     veto = commands[0]

@@ -74,7 +74,10 @@ def why_lines(result: ModelResult) -> list[str]:
     telling = [o for o in result.outcomes if o.status == "error"]
     telling += [o for o in result.checks if o.vetoes and o.status != "error"]
     telling += list(result.fired)
-    lines = [f"- **{cell(o.name)}**: {cell(o.reason)}" for o in telling[:WHY_LIMIT]]
+    lines = [
+        f"- {ICONS[o.status]} **{cell(o.name)}** ({o.status}): {cell(o.reason)}"
+        for o in telling[:WHY_LIMIT]
+    ]
     if len(telling) > WHY_LIMIT:
         lines.append(f"- … and {len(telling) - WHY_LIMIT} more in the table below")
     return [*lines, ""] if lines else []
