@@ -49,6 +49,13 @@ class DispatchConfig:
     cooldown: timedelta | None = None
     in_flight: bool = True
     line: int | None = None
+    # repository_dispatch: the workflow the event starts, whose runs the guards read
+    guard_workflow: str | None = None
+
+    @property
+    def guarded_workflow(self) -> str | None:
+        """The workflow whose runs the cooldown, in-flight and re-run guards read."""
+        return self.workflow if self.event == "workflow_dispatch" else self.guard_workflow
 
 
 @dataclass(frozen=True)
@@ -264,6 +271,11 @@ def build_schema() -> dict[str, Any]:
                 "type": "boolean",
                 "description": "Hold the dispatch while a retraining run is queued or running "
                 "(default true).",
+            },
+            "guard_workflow": {
+                "type": ["string", "integer"],
+                "description": "repository_dispatch: the workflow file (or id) the event starts; "
+                "the cooldown, in-flight and re-run guards read its runs.",
             },
         },
         "oneOf": [{"required": ["workflow"]}, {"required": ["event_type"]}],
@@ -634,6 +646,23 @@ def _dispatch(data: Any, path: list[PathPart], errors: _Errors) -> DispatchConfi
         except ValueError as exc:
             raise errors.fail(str(exc), [*path, "cooldown"]) from None
     line, _ = position(errors.node, path)
+    if "workflow" in data and "guard_workflow" in data:
+        raise errors.fail(
+            f"{dotted([*path, 'guard_workflow'])} is for repository_dispatch only",
+            [*path, "guard_workflow"],
+            key=True,
+            hint="a workflow_dispatch is guarded by the runs of its own workflow: remove it",
+        )
+    if "event_type" in data and "guard_workflow" not in data:
+        for key in ("cooldown", "in_flight"):
+            if key in data and data[key] is not False:
+                raise errors.fail(
+                    f"{dotted([*path, key])} needs guard_workflow with repository_dispatch: "
+                    "the gate must know which workflow the event starts to read its runs",
+                    [*path, key],
+                    key=True,
+                    hint="add e.g. `guard_workflow: retrain.yml`",
+                )
     if "workflow" in data:
         return DispatchConfig(
             event="workflow_dispatch",
@@ -651,6 +680,7 @@ def _dispatch(data: Any, path: list[PathPart], errors: _Errors) -> DispatchConfi
         cooldown=cooldown,
         in_flight=bool(data.get("in_flight", True)),
         line=line,
+        guard_workflow=str(data["guard_workflow"]) if "guard_workflow" in data else None,
     )
 
 
