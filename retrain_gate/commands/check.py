@@ -6,6 +6,7 @@ import argparse
 import os
 import shutil
 import sys
+from datetime import datetime
 from typing import Any
 
 from retrain_gate.commands.common import (
@@ -18,6 +19,8 @@ from retrain_gate.commands.common import (
     parse_fail_on,
     read_config,
 )
+from retrain_gate.config import Config
+from retrain_gate.results import Report
 
 
 def add_parser(subparsers: Any) -> None:
@@ -49,6 +52,33 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--json-report", metavar="PATH", help="also write the JSON report to this file"
     )
+    act = parser.add_argument_group(
+        "acting on the decision",
+        "through the GitHub REST API: GITHUB_API_URL (default https://api.github.com), "
+        "GITHUB_REPOSITORY (owner/name) and a token (GITHUB_TOKEN, or --token-env)",
+    )
+    act.add_argument(
+        "--dispatch",
+        action="store_true",
+        help="start each model's retraining workflow (its dispatch: section) when the decision "
+        "is retrain, unless a guard (cooldown, in-flight, re-run) holds it back",
+    )
+    act.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="report what --dispatch would send, and send nothing (needs no token)",
+    )
+    act.add_argument(
+        "--open-issue",
+        action="store_true",
+        help="open an issue when a model is blocked or error (or comment on the open one); "
+        "close it when a later run decides normally",
+    )
+    act.add_argument(
+        "--token-env",
+        metavar="NAME",
+        help="read the token from this environment variable instead of GITHUB_TOKEN",
+    )
     parser.set_defaults(run=run)
 
 
@@ -58,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
     from retrain_gate.report.github import commands_text, github_wanted, publish, shield
 
     config = read_config(args)
-    report = check(config, now=now_or_current(args.now), models=args.model)
+    now = now_or_current(args.now)
+    report = act_on(config, check(config, now=now, models=args.model), args, now=now)
     color = args.format == "terminal" and not args.output and color_wanted(sys.stdout)
     width = shutil.get_terminal_size((120, 24)).columns if color else None
     text = render(report, fmt=args.format, color=color, width=width)
@@ -72,3 +103,26 @@ def run(args: argparse.Namespace) -> int:
     # the report quotes users' files: the runner must not obey a `::command` inside it
     emit(shield(text) if github and not args.output else text, output=args.output)
     return exit_code(report, args.fail_on)
+
+
+def act_on(config: Config, report: Report, args: argparse.Namespace, *, now: datetime) -> Report:
+    """--dispatch / --dry-run / --open-issue: act on the decision through the GitHub API."""
+    if not (args.dispatch or args.dry_run or args.open_issue):
+        return report
+    from retrain_gate.act import act, client_from_env, run_context_from_env, sync_issues
+
+    run_context = run_context_from_env(os.environ)
+    client = None
+    if not args.dry_run:  # a dry run sends nothing, so it needs no token
+        client = client_from_env(os.environ, token_env=args.token_env)
+    if args.dispatch or args.dry_run:
+        report = act(config, report, client=client, run=run_context, now=now, dry_run=args.dry_run)
+    if args.open_issue:
+        if client is None:
+            print("retrain-gate: --open-issue: nothing sent in a dry run", file=sys.stderr)
+        else:
+            report, actions = sync_issues(report, client=client, run=run_context)
+            for action in actions:
+                if action.status != "none":
+                    print(f"retrain-gate: {action.model}: {action.message}", file=sys.stderr)
+    return report
