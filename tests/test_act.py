@@ -564,6 +564,21 @@ def test_one_model_failing_does_not_stop_the_other(
     assert json_model(out, "fraud")["dispatch"]["status"] == "dispatched"
 
 
+def test_the_markdown_report_shows_the_held_dispatch(
+    tmp_path: Path, fake: FakeGitHub, gate: Run
+) -> None:
+    fake.workflow_runs = [workflow_run(123, "2026-11-01T00:03:00Z")]
+
+    code, out, _ = gate(repo(tmp_path), "--dispatch", fmt="markdown")
+
+    assert code == 0
+    assert posts(fake) == []
+    assert (
+        "held: retrain.yml run 123 started 2026-11-01T00:03Z is within the 7d cooldown "
+        "(until 2026-11-08T00:03Z)"
+    ) in out
+
+
 # -- repository_dispatch ---------------------------------------------------------------------------
 
 
@@ -617,6 +632,16 @@ def test_repository_dispatch_cooldown_needs_guard_workflow(tmp_path: Path, gate:
     assert code == 2
     assert "cooldown needs guard_workflow with repository_dispatch" in err
     assert "add e.g. `guard_workflow: retrain.yml`" in err
+
+
+def test_guard_workflow_with_workflow_dispatch_is_a_config_error(tmp_path: Path, gate: Run) -> None:
+    dispatch = "      workflow: retrain.yml\n      guard_workflow: other.yml"
+
+    code, out, err = gate(repo(tmp_path, dispatch=dispatch), "--dry-run")
+
+    assert code == 2
+    assert out == ""
+    assert "models.churn.dispatch.guard_workflow is for repository_dispatch only" in err
 
 
 # -- a workflow shared by several models -------------------------------------------------------
