@@ -196,8 +196,24 @@ def available_fields(config: Config, model: ModelConfig) -> set[str]:
     )
     if not paths:
         return set()
+    newest = Path(paths[-1])
     try:
-        records = read_records(Path(paths[-1]), display=pattern, fmt=model.metrics.format)
+        if model.metrics.format == "csv" or (
+            model.metrics.format == "auto" and newest.suffix.lower() == ".csv"
+        ):  # a CSV's header names its fields: no need to parse every row
+            return _csv_header(read_text(newest, display=pattern))
+        records = read_records(newest, display=pattern, fmt=model.metrics.format)
     except GateError:
         return set()
     return {name for r in records for name in r.fields}
+
+
+def _csv_header(text: str) -> set[str]:
+    """The column names of a CSV's header row (empty when it has none that can be used)."""
+    import csv
+    import io
+
+    if text.lstrip()[:1] in ("{", "["):
+        return set()
+    header = next(csv.reader(io.StringIO(text)), [])
+    return set(header) if header and all(name.strip() for name in header) else set()
