@@ -450,3 +450,16 @@ def test_shield_pauses_workflow_commands_around_user_text() -> None:
     assert body == ["reason: ::error::forged", "::add-mask::x"]
     assert last == f"::{token}::"
     assert shield("x") != shield("x")  # a fresh token each time
+
+
+def test_json_on_stdout_stays_json_and_its_annotations_go_to_stderr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "out"))
+    monkeypatch.setenv("RUNNER_TEMP", str(tmp_path))
+    assert main(["check", *example_args(), "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["decision"] == "retrain"  # no command line mixed in
+    assert captured.err.startswith("::warning file=")
+    assert "::stop-commands::" not in captured.out + captured.err

@@ -98,10 +98,16 @@ def run(args: argparse.Namespace) -> int:
     published = publish(
         report, github=github, summary_file=args.summary_file, json_report=args.json_report
     )
-    if published.commands:
-        emit(commands_text(published.commands), output=None)
-    # the report quotes users' files: the runner must not obey a `::command` inside it
-    emit(shield(text) if github and not args.output else text, output=args.output)
+    # JSON on stdout stays JSON: its annotations go to stderr (the runner reads commands there
+    # too), and it needs no guard since no line of it starts with user text. Other reports
+    # quote users' files, so the runner must not obey a `::command` in them: the guard pauses
+    # commands, on the same stream as the annotations so that they are read first.
+    json_out = args.format == "json" and not args.output
+    stream = sys.stderr if json_out else sys.stdout
+    stream.write(commands_text(published.commands))
+    stream.flush()
+    guard = github and not args.output and not json_out
+    emit(shield(text) if guard else text, output=args.output)
     return exit_code(report, args.fail_on)
 
 
