@@ -78,10 +78,14 @@ def model_entry(name: str) -> str:
     dispatch: {{workflow: retrain.yml, ref: main, inputs: {{model: {name}}}, cooldown: 7d}}
     triggers:
       - {{name: accuracy-floor, metric: accuracy, below: 0.85, for: 2}}
-      - {{name: accuracy-drop, metric: accuracy, drop_from_baseline: 3%, aggregate: mean, window: 7d}}
+      - {{name: accuracy-drop, metric: accuracy, drop_from_baseline: 3%,
+          aggregate: mean, window: 7d}}
       - {{name: more-data, metric: rows, growth_since_baseline: 20%}}
       - {{name: stale-model, max_age: 90d}}
-      - {{name: feature-drift, psi: {{reference: data/{name}/reference_hist.json, current: data/{name}/current_hist.json, feature: age}}, above: 0.25}}
+      - name: feature-drift
+        psi: {{reference: data/{name}/reference_hist.json,
+               current: data/{name}/current_hist.json, feature: age}}
+        above: 0.25
       - {{name: accuracy-anomaly, metric: accuracy, outside_sigma: 4, reference_window: 28d}}
     checks:
       - {{name: enough-rows, metric: rows, at_least: 1000}}
