@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from retrain_gate.config import Config, ModelConfig
 
 GIT_TIMEOUT = 120  # seconds
+FETCH_HINT = "is the ref fetched? actions/checkout needs fetch-depth: 0 to see earlier commits"
 
 
 def add_parser(subparsers: Any) -> None:
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def git(args: list[str], *, cwd: Path) -> str:
+def git(args: list[str], *, cwd: Path, hint: str | None = None) -> str:
     """`git ARGS` in `cwd` (a list argv, never a shell); any failure is a GitError (exit 5)."""
     command = "git " + " ".join(args)
     try:
@@ -73,10 +74,7 @@ def git(args: list[str], *, cwd: Path) -> str:
         raise GitError(f"`{command}` did not finish in {GIT_TIMEOUT}s") from None
     if done.returncode != 0:
         message = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        raise GitError(
-            f"`{command}` failed: {message}",
-            hint="fetch the ref first (actions/checkout with fetch-depth: 0)",
-        )
+        raise GitError(f"`{command}` failed: {message}", hint=hint)
     return done.stdout
 
 
@@ -86,14 +84,14 @@ def changed_models(config: Config, ref: str) -> list[str]:
         raise UsageError(f"--changed-since takes a git ref (a branch, tag or commit), not {ref!r}")
     root = config.root.resolve()
     prefix = git(["rev-parse", "--show-prefix"], cwd=root).strip()  # root within the repo
-    listed = git(["diff", "--name-only", "-z", f"{ref}...HEAD", "--"], cwd=root)
+    listed = git(["diff", "--name-only", "-z", f"{ref}...HEAD", "--"], cwd=root, hint=FETCH_HINT)
     changed = {
         path[len(prefix) :] for path in listed.split("\0") if path and path.startswith(prefix)
     }
     config_file = _inside(root, Path(config.path))
     entries_changed: set[str] = set()
     if config_file is not None and config_file in changed:
-        base = git(["merge-base", ref, "HEAD"], cwd=root).strip()
+        base = git(["merge-base", ref, "HEAD"], cwd=root, hint=FETCH_HINT).strip()
         entries_changed = _changed_entries(config, base, prefix + config_file, cwd=root)
     return [
         name
