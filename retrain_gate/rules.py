@@ -8,8 +8,6 @@ docstring is the user documentation of the kind.
 from __future__ import annotations
 
 import bisect
-import math
-import statistics
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,14 +31,17 @@ from retrain_gate.selection import (
     Observed,
     column_sum,
     day,
+    exact_scale,
     exceeds,
     fmt,
+    mean_and_sd,
     observe,
     percent,
     persisted,
     persistence,
     persistence_phrase,
     recent_points,
+    scaled,
     window_label,
 )
 
@@ -391,10 +392,11 @@ def evaluate_anomaly(rule: RuleConfig, ctx: Context) -> Outcome:
             return error_outcome(
                 rule, f"only {len(reference)} reference values before {day(times[index])}; needs 3"
             )
-        mean = statistics.fmean(reference)
-        # the sample standard deviation in floats: statistics.stdev is exact but slow
-        # (fractions), and the rule runs once per day in a backtest
-        sd = math.sqrt(math.fsum((v - mean) ** 2 for v in reference) / (len(reference) - 1))
+        # from exact sums, rounded once: a backtest gets the same mean and sd from running
+        # sums (retrain_gate.replay) without summing each day's window again
+        scale = exact_scale(reference)
+        ints = [scaled(v, scale) for v in reference]
+        mean, sd = mean_and_sd(len(ints), sum(ints), sum(i * i for i in ints), scale=scale)
         bands.append((index, value, mean, sd, exceeds(abs(value - mean), k * sd)))
     if not bands:
         return error_outcome(rule, f"no values of {rule.metric} to judge")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -241,6 +241,31 @@ def column_sum(column: tuple[float | None, ...], start: int, end: int) -> tuple[
         cached = _RUNNING[id(column)] = (column, sums, missing)
     _, sums, missing = cached
     return sums[end] - sums[start], missing[end] - missing[start]
+
+
+def exact_scale(values: Iterable[float | None]) -> int:
+    """The smallest k for which every value times 2**k is a whole number (0 without values)."""
+    return max(
+        (v.as_integer_ratio()[1].bit_length() - 1 for v in values if v is not None), default=0
+    )
+
+
+def scaled(value: float, scale: int) -> int:
+    """`value * 2**scale` as an exact integer (`scale` from `exact_scale`)."""
+    numerator, denominator = value.as_integer_ratio()
+    return numerator << (scale - denominator.bit_length() + 1)
+
+
+def mean_and_sd(count: int, total: int, squares: int, *, scale: int) -> tuple[float, float]:
+    """The mean and sample standard deviation of `count` (>= 2) values, from the exact sum
+    and sum of squares of `scaled` values.
+
+    Each is rounded once from its exact value, so a window summed on its own (a check) and
+    a window taken from running sums (a backtest) give the very same floats.
+    """
+    mean = total / (count << scale)
+    variance = (count * squares - total * total) / ((count * (count - 1)) << (2 * scale))
+    return mean, math.sqrt(variance)
 
 
 def recent_points(ctx: Context, metric: str, *, count: int = 30) -> tuple[Point, ...]:
