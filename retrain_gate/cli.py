@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
 from retrain_gate import __version__
-from retrain_gate.errors import EXIT_CONFIG, EXIT_INTERNAL, GateError
+from retrain_gate.errors import EXIT_CONFIG, EXIT_INTERNAL, ConfigError, GateError, UsageError
 
 COMMANDS = ("check", "validate", "schema", "rules", "backtest", "diff", "matrix")
 
@@ -50,6 +51,33 @@ def _commands_needed(argv: Sequence[str]) -> Sequence[str]:
     return () if first == "--version" else COMMANDS
 
 
+def _error_annotation(exc: GateError, args: argparse.Namespace) -> str | None:
+    """On GitHub (--github or GITHUB_ACTIONS=true), an error in a file is also an `::error`
+    annotation at its line: a broken config shows on the pull request's diff. Command-line
+    errors (UsageError) name no repository file."""
+    from retrain_gate.report.github import (
+        annotation_path,
+        escape_data,
+        escape_property,
+        github_wanted,
+    )
+
+    if not exc.file or isinstance(exc, UsageError):
+        return None
+    if not github_wanted(bool(getattr(args, "github", False)), os.environ):
+        return None
+    title = "retrain-gate config" if isinstance(exc, ConfigError) else "retrain-gate"
+    properties = (
+        ("file", annotation_path(exc.file, os.environ)),
+        ("line", exc.line),
+        ("col", exc.column if exc.line is not None else None),
+        ("title", title),
+    )
+    head = ",".join(f"{k}={escape_property(str(v))}" for k, v in properties if v is not None)
+    message = f"{exc.message} ({exc.hint})" if exc.hint else exc.message
+    return f"::error {head}::{escape_data(message)}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
     parser = build_parser(_commands_needed(sys.argv[1:] if argv is None else argv))
@@ -61,6 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args))
     except GateError as exc:
         print(f"retrain-gate: error: {exc}", file=sys.stderr)
+        if annotation := _error_annotation(exc, args):
+            # JSON on stdout stays JSON (as in `check`): the runner reads stderr for it too
+            json_out = getattr(args, "format", None) == "json" and not getattr(args, "output", None)
+            print(annotation, file=sys.stderr if json_out else sys.stdout, flush=True)
         return exc.exit_code
     except KeyboardInterrupt:
         print("retrain-gate: interrupted", file=sys.stderr)
