@@ -13,6 +13,10 @@ over the same days (see `retrain_gate.backtest`).
   fails: exit 2, `file:line:column: message` on stderr.
 - Exit 0 for a valid change; with `--fail-on-change`, 1 when any rule, setting, today's
   decision or replayed day changed.
+- `--github` (on by default when GITHUB_ACTIONS=true), for the action's pull-request check:
+  the Markdown report is appended to the job summary and the step outputs `changed`,
+  `decision` (today's, under the new config), `report` and `summary` (the two files) are
+  written; an invalid config is also an `::error` annotation at its line (in `cli.main`).
 
 `--format json` (`schema_version` 1; fields are only added within a version):
 
@@ -49,6 +53,7 @@ from retrain_gate.backtest import (
     run_backtest,
 )
 from retrain_gate.commands.backtest import (
+    STRIP,
     add_window_options,
     rules_text,
     strip_lines,
@@ -62,7 +67,7 @@ from retrain_gate.commands.common import (
 )
 from retrain_gate.config import Config, ModelConfig, find_config, parse_config, repository_root
 from retrain_gate.durations import format_duration
-from retrain_gate.errors import EXIT_FAIL_ON, ConfigError
+from retrain_gate.errors import EXIT_FAIL_ON, ConfigError, UsageError
 from retrain_gate.evaluate import evaluate_model
 from retrain_gate.kinds import RuleConfig
 from retrain_gate.load import ModelData, load_model
@@ -356,6 +361,18 @@ def add_parser(subparsers: Any) -> None:
         action="store_true",
         help="exit 1 when any rule, setting or decision changed (default: exit 0)",
     )
+    parser.add_argument(
+        "--github",
+        action="store_true",
+        help="also write step outputs (changed, decision, report, summary), the job summary "
+        "and an annotation for an invalid config (on by default when GITHUB_ACTIONS=true)",
+    )
+    parser.add_argument(
+        "--summary-file", metavar="PATH", help="also write the Markdown report to this file"
+    )
+    parser.add_argument(
+        "--json-report", metavar="PATH", help="also write the JSON report to this file"
+    )
     parser.set_defaults(run=run)
 
 
@@ -416,8 +433,73 @@ def run(args: argparse.Namespace) -> int:
             days=args.days,
             models=args.model,
         )
-    emit(render_diff(result, fmt=args.format), output=args.output)
+    from retrain_gate.report.github import github_wanted, shield
+
+    github = github_wanted(args.github, os.environ)
+    publish_diff(
+        result, github=github, summary_file=args.summary_file, json_report=args.json_report
+    )
+    text = render_diff(result, fmt=args.format)
+    # on a runner, a `::command` in quoted config text (a rule name, an input) must not be
+    # obeyed: pause commands around the report, as `check` does (JSON needs no guard)
+    guard = github and not args.output and args.format != "json"
+    emit(shield(text) if guard else text, output=args.output)
     return EXIT_FAIL_ON if args.fail_on_change and result.changed else 0
+
+
+def today_decision(result: ConfigDiff) -> Decision | None:
+    """Today's overall decision under the new config (error > retrain > blocked > skip), as
+    `check` would give it; None when the new config has no model to decide."""
+    decisions = {d.today_new for d in result.models if d.today_new is not None}
+    order: tuple[Decision, ...] = ("error", "retrain", "blocked", "skip")
+    return next((d for d in order if d in decisions), None)
+
+
+def publish_diff(
+    result: ConfigDiff,
+    *,
+    github: bool,
+    summary_file: str | None,
+    json_report: str | None,
+    environ: Mapping[str, str] | None = None,
+) -> None:
+    """Write the Markdown and JSON reports to files (when asked, and always on GitHub), then
+    on GitHub the step outputs and the job summary (appended, trimmed to GitHub's limit)."""
+    from retrain_gate.report.github import default_output_dir, write_outputs, write_summary
+
+    env = os.environ if environ is None else environ
+    summary_path = Path(summary_file) if summary_file else None
+    report_path = Path(json_report) if json_report else None
+    if github and (summary_path is None or report_path is None):
+        folder = default_output_dir(env)
+        summary_path = summary_path or folder / "summary.md"
+        report_path = report_path or folder / "report.json"
+    markdown = render_markdown(result)
+    if summary_path is not None:
+        summary_path = write_file(summary_path, markdown, what="--summary-file")
+    if report_path is not None:
+        report_path = write_file(report_path, render_diff(result, fmt="json"), what="--json-report")
+    if not github:
+        return
+    if output_file := env.get("GITHUB_OUTPUT"):
+        outputs = {
+            "changed": "true" if result.changed else "false",
+            "decision": today_decision(result) or "",
+            "report": str(report_path),
+            "summary": str(summary_path),
+        }
+        write_outputs(Path(output_file), outputs)
+    if step_summary := env.get("GITHUB_STEP_SUMMARY"):
+        write_summary(Path(step_summary), markdown, full_report=str(summary_path))
+
+
+def write_file(path: Path, text: str, *, what: str) -> Path:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {what}: {exc.strerror}", file=str(path)) from None
+    return path.resolve()
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -505,11 +587,48 @@ def render_terminal(result: ConfigDiff) -> str:
     return "\n".join(out) + "\n"
 
 
+# the changed days are listed open up to this many, folded beyond
+OPEN_DAYS = 10
+STRIP_LEGEND = "One character per day: " + ", ".join(
+    f"`{mark}` {status}" for status, mark in STRIP.items()
+)
+
+
+def verdict(result: ConfigDiff) -> str:
+    """The answer a reviewer wants first: does the change move any decision, and where."""
+    if not result.changed:
+        return "**No change** in rules or decisions."
+    from retrain_gate.report.markdown import cell
+
+    days = (result.end - result.start).days + 1 if result.start and result.end else 0
+    moved = False
+    parts = []
+    for diff in result.models:
+        if diff.change == "added":
+            moved = True
+            parts.append(f"{diff.model} is new (today: {maybe(diff.today_new)})")
+        elif diff.change == "removed":
+            moved = True
+            parts.append(f"{diff.model} is removed (today it was: {maybe(diff.today_old)})")
+        elif diff.changed_days or diff.today_old != diff.today_new:
+            moved = True
+            parts.append(
+                f"{diff.model}: {len(diff.changed_days)} of {days} replayed days decide "
+                f"differently; today {maybe(diff.today_old)} → {maybe(diff.today_new)}"
+            )
+        elif diff.change == "changed":
+            parts.append(f"{diff.model}: rules change, no decision does")
+    head = "**Decisions change**" if moved else "**Rules change, decisions do not**"
+    return f"{head} — " + "; ".join(cell(p) for p in parts) + "."
+
+
 def render_markdown(result: ConfigDiff) -> str:
     from retrain_gate.report.markdown import cell
 
     out = [
         f"## retrain-gate diff: `{cell(result.base.config)}` → `{cell(result.head_config)}`",
+        "",
+        verdict(result),
         "",
         f"Base: {cell(base_text(result.base))}. Backtests over {window_text(result)}.",
         "",
@@ -540,10 +659,12 @@ def render_markdown(result: ConfigDiff) -> str:
             out.append("```text")
             for label, side in (("old", diff.old), ("new", diff.new)):
                 out += [f"{label} {line}" for line in strip_lines(side.days if side else ())]
-            out += ["```", ""]
+            out += ["```", "", STRIP_LEGEND, ""]
         if diff.changed_days:
+            # a few days are read at a glance; a long list would push the rest out of view
+            details = "<details open>" if len(diff.changed_days) <= OPEN_DAYS else "<details>"
             out += [
-                f"<details><summary>Days whose decision changes ({len(diff.changed_days)})"
+                f"{details}<summary>Days whose decision changes ({len(diff.changed_days)})"
                 "</summary>",
                 "",
                 "| Day | Old | New | Rules (new) |",
