@@ -27,8 +27,10 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import EXAMPLES
+from retrain_gate.cli import main
+from tests.conftest import EXAMPLES, daily_csv, write
 from tests.fakegithub import FakeGitHub
+from tests.test_diff import commit, git
 from tests.test_report_github import parse_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -417,3 +419,233 @@ def test_the_workflows_use_only_the_inputs_and_outputs_the_action_has() -> None:
         assert set(gate.get("with", {})) <= set(action["inputs"]), path
         used = set(re.findall(r"steps\.gate\.outputs\.([\w-]+)", text))
         assert used and used <= set(action["outputs"]), path
+
+
+# -- the pull-request check (mode pr-check) --------------------------------------------------
+
+# 10 good days, then 5 at 0.88: under the raised threshold (0.9), not under the old one (0.87)
+PR_METRICS = daily_csv({"accuracy": [0.93] * 10 + [0.88] * 5})
+PR_CONFIG = """\
+version: 1
+models:
+  churn:
+    metrics: {path: metrics/churn.csv, time: date}
+    triggers:
+      - {name: accuracy-floor, metric: accuracy, below: 0.87}
+"""
+PR_NOW = "2026-11-16"  # the day after the last observation
+
+
+def pull_request_checkout(tmp_path: Path, head_config: str) -> tuple[Path, str]:
+    """What actions/checkout leaves on a pull_request event with its default depth: only the
+    pull request's head commit, the base branch not fetched. `origin` is a bare repository
+    reached through file://, with no credentials. Returns the checkout and main's commit."""
+    origin = tmp_path / "origin.git"
+    author = tmp_path / "author"
+    author.mkdir()
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    git(author, "init", "-q", "-b", "main")
+    main = commit(
+        author, {"metrics/churn.csv": PR_METRICS, "retrain-gate.yml": PR_CONFIG}, "base rules"
+    )
+    git(author, "remote", "add", "origin", f"file://{origin}")
+    git(author, "push", "-q", "origin", "main")
+    git(author, "checkout", "-q", "-b", "feature")
+    commit(author, {"retrain-gate.yml": head_config}, "the pull request's change")
+    git(author, "push", "-q", "origin", "feature")
+    checkout = tmp_path / "work" / "repo"
+    git(
+        tmp_path,
+        "clone",
+        "-q",
+        "--depth=1",
+        "--branch",
+        "feature",
+        "--single-branch",
+        f"file://{origin}",
+        str(checkout),
+    )
+    assert "origin/main" not in git(checkout, "branch", "-r")
+    return checkout, main
+
+
+PR_ENV = {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_BASE_REF": "main"}
+
+
+def test_pr_check_on_a_raised_threshold_shows_old_and_new_and_needs_no_token(
+    action_path: Path, python_on_path: Path, tmp_path: Path, fake_github: FakeGitHub
+) -> None:
+    checkout, main = pull_request_checkout(tmp_path, PR_CONFIG.replace("0.87", "0.9"))
+    run = run_action(
+        {"token": ""},  # mode auto: pr-check from the event
+        action_path=action_path,
+        workspace=checkout,
+        python_bin=python_on_path,
+        tmp_path=tmp_path,
+        extra_env={**PR_ENV, "RETRAIN_GATE_NOW": PR_NOW, "GITHUB_API_URL": fake_github.url},
+    )
+    assert run.codes == {"step0": 0, "step2": 0, "gate": 0}, run.stderr
+    assert run.stdout["step0"] == ""  # no token, nothing to mask, and no failure for it
+    assert fake_github.requests == []  # the check reads git and files only
+    assert "retrain-gate: mode pr-check\n" in run.stdout["gate"]
+
+    assert run.outputs["changed"] == "true"
+    assert run.outputs["decision"] == "retrain"  # today, under the pull request's config
+    assert run.outputs["retrain"] == "" and run.outputs["run-url"] == ""
+    report = json.loads(Path(run.outputs["report"]).read_text(encoding="utf-8"))
+    assert report["kind"] == "diff" and report["changed"] is True
+    # the base branch was fetched from origin (the checkout had only the head commit)
+    assert report["base"]["ref"] == "origin/main"
+    assert report["base"]["commit"] == main
+    [churn] = report["models"]
+    assert churn["today"] == {"old": "skip", "new": "retrain"}
+    assert [(d["day"], d["old"], d["new"]) for d in churn["backtest"]["changed_days"]] == [
+        (f"2026-11-{day}", "skip", "retrain") for day in range(11, 16)
+    ]
+
+    # the job summary: the Markdown report under RUNNER_TEMP, appended to the step summary
+    summary_file = Path(run.outputs["summary"])
+    assert summary_file.is_relative_to(tmp_path / "runner_temp")
+    summary = run.summaries["gate"]
+    assert summary == summary_file.read_text(encoding="utf-8")
+    lines = summary.splitlines()
+    assert lines[0] == "## retrain-gate diff: `retrain-gate.yml@origin/main` → `retrain-gate.yml`"
+    assert lines[2] == (
+        "**Decisions change** — churn: 5 of 15 replayed days decide differently; "
+        "today skip → retrain."
+    )
+    assert "| trigger `accuracy-floor` | changed: below: 0.87 → 0.9 |" in lines
+    assert "| churn | changed | skip → retrain | 0 → 5 | 0 → 0 | never → 2026-11-11 | 5 |" in lines
+    assert "old 2026-11 ..............." in lines
+    assert "new 2026-11 ..........RRRRR" in lines
+    assert "| 2026-11-11 | skip | retrain | accuracy-floor |" in lines
+
+
+def test_pr_check_with_fail_on_change_fails_the_step_and_keeps_the_outputs(
+    action_path: Path, python_on_path: Path, tmp_path: Path
+) -> None:
+    checkout, _ = pull_request_checkout(tmp_path, PR_CONFIG.replace("0.87", "0.9"))
+    run = run_action(
+        {"fail-on-change": "true"},
+        action_path=action_path,
+        workspace=checkout,
+        python_bin=python_on_path,
+        tmp_path=tmp_path,
+        extra_env={**PR_ENV, "RETRAIN_GATE_NOW": PR_NOW},
+    )
+    assert run.codes["gate"] == 1
+    assert run.outputs["changed"] == "true"
+    assert run.summaries["gate"].startswith("## retrain-gate diff:")
+
+
+def test_pr_check_on_an_invalid_config_fails_with_an_annotation_at_its_line(
+    action_path: Path, python_on_path: Path, tmp_path: Path, fake_github: FakeGitHub
+) -> None:
+    broken = PR_CONFIG.replace("below: 0.87", "belw: 0.9")
+    checkout, _ = pull_request_checkout(tmp_path, broken)
+    run = run_action(
+        {"mode": "pr-check", "token": ""},
+        action_path=action_path,
+        workspace=checkout,
+        python_bin=python_on_path,
+        tmp_path=tmp_path,
+        extra_env={**PR_ENV, "RETRAIN_GATE_NOW": PR_NOW, "GITHUB_API_URL": fake_github.url},
+    )
+    assert run.codes["gate"] == 2
+    column = broken.splitlines()[5].index("belw") + 1
+    assert (
+        f"::error file=retrain-gate.yml,line=6,col={column},title=retrain-gate config::"
+        "unknown key 'belw' in models.churn.triggers[0] (did you mean 'below'?)\n"
+    ) in run.stdout["gate"]
+    assert run.stderr["gate"].startswith(
+        f"retrain-gate: error: retrain-gate.yml:6:{column}: unknown key 'belw'"
+    )
+    assert run.step_outputs["gate"] == {} and run.summaries["gate"] == ""
+    assert fake_github.requests == []
+
+
+@pytest.mark.parametrize(
+    ("mode", "event", "message"),
+    [
+        (
+            "auto",
+            "pull_request_target",
+            "::error title=retrain-gate::mode auto does not run on pull_request_target:",
+        ),
+        ("pr_check", "pull_request", "input mode must be auto, gate or pr-check, not 'pr_check'"),
+    ],
+)
+def test_a_mode_that_is_not_chosen_plainly_stops_the_step(
+    mode: str,
+    event: str,
+    message: str,
+    action_path: Path,
+    workspace: Path,
+    python_on_path: Path,
+    tmp_path: Path,
+) -> None:
+    run = run_action(
+        {"mode": mode, "config": "my examples/retrain-gate.yml", "dry-run": "true"},
+        action_path=action_path,
+        workspace=workspace,
+        python_bin=python_on_path,
+        tmp_path=tmp_path,
+        extra_env={"GITHUB_EVENT_NAME": event, "GITHUB_BASE_REF": "main"},
+    )
+    assert run.codes["gate"] == 2
+    assert message in run.stderr["gate"]
+    assert run.step_outputs["gate"] == {} and run.summaries["gate"] == ""
+
+
+def test_an_invalid_config_is_an_annotation_only_on_github(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The error handler of every command: `check` too, and JSON on stdout stays JSON."""
+    write(tmp_path, {"retrain-gate.yml": PR_CONFIG.replace("version: 1", "version: 7")})
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("retrain-gate: error: retrain-gate.yml:1:")
+
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path.parent))
+    assert main(["check"]) == 2
+    captured = capsys.readouterr()
+    [annotation] = captured.out.splitlines()
+    location = f"file={tmp_path.name}/retrain-gate.yml,line=1,"
+    assert annotation.startswith(f"::error {location}")
+    assert ",title=retrain-gate config::" in annotation
+
+    assert main(["check", "--format", "json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"::error {location}" in captured.err
+
+
+def test_the_example_pr_check_workflow_is_read_only_and_runs_the_pr_check() -> None:
+    path = EXAMPLES / "workflows" / "pr-check.yml"
+    workflow = load_workflow(path)
+    trigger = workflow.get("on", workflow.get(True))
+    assert set(trigger) == {"pull_request"}
+    assert set(trigger["pull_request"]["paths"]) >= {
+        "retrain-gate.yml",
+        ".github/retrain-gate.yml",
+        "metrics/**",
+        "models/**",
+    }
+    assert workflow["permissions"] == {"contents": "read"}
+    steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
+    assert all("permissions" not in job for job in workflow["jobs"].values())
+    checkout = steps[0]
+    assert checkout["uses"].startswith("actions/checkout@") and PINNED.match(checkout["uses"])
+    assert checkout["with"] == {"persist-credentials": False, "fetch-depth": 0}
+    gate = next(s for s in steps if s.get("id") == "gate")
+    assert gate["uses"].endswith("/retrain-gate@v1")
+    assert gate["with"]["mode"] == "pr-check"
+    assert "token" not in gate["with"]
+    action = load_action()
+    assert set(gate["with"]) <= set(action["inputs"])
+    used = set(re.findall(r"steps\.gate\.outputs\.([\w-]+)", path.read_text(encoding="utf-8")))
+    assert used == {"changed", "decision"} and used <= set(action["outputs"])
+    assert all("${{" not in s["run"] for s in steps if "run" in s)
