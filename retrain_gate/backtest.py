@@ -35,7 +35,8 @@ from retrain_gate.errors import UsageError
 from retrain_gate.evaluate import context_for
 from retrain_gate.kinds import Context, Kind, RuleConfig, outcome
 from retrain_gate.load import ModelData
-from retrain_gate.results import Outcome, Problem
+from retrain_gate.replay import Days, statuses
+from retrain_gate.results import Decision, Outcome, Problem, Status
 from retrain_gate.selection import day as show_day
 
 TimelineStatus = Literal["retrain", "held", "blocked", "skip", "error"]
@@ -128,39 +129,65 @@ def replay_window(
 
 def backtest_model(model: ModelConfig, data: ModelData, *, start: date, end: date) -> ModelBacktest:
     """Replay one model's gate on each day from `start` (or its first observation, when
-    later) to `end`, inclusive."""
+    later) to `end`, inclusive.
+
+    Each rule's status on every day comes from one pass over the series
+    (`retrain_gate.replay`); a day is decided from those statuses, and only a day decided
+    `error` (whose summary quotes a rule's reason) is evaluated again rule by rule.
+    """
     times = data.series.times if data.series is not None else ()
     card_from = data.baseline.trained_at if data.baseline is not None else None
     file_rules = tuple(r.name for r in model.rules if kinds(r.role)[r.kind].inputs(r.options))
     files_from = times[-1].date() if times else None
     cooldown = model.dispatch.cooldown if model.dispatch is not None else None
-    trigger_kinds = [(r, kinds("trigger")[r.kind]) for r in model.triggers]
-    check_kinds = [(r, kinds("check")[r.kind]) for r in model.checks]
+    # a model's history starts with its first observation: no gate ran on it before that
+    first = max(start, times[0].date()) if times else start
+    dates = [first + timedelta(days=i) for i in range((end - first).days + 1)]
+    nows = [replay_time(d) for d in dates]
+    days = Days(
+        ctx=context_for(model, data, now=replay_time(end)),
+        nows=nows,
+        ends=[bisect.bisect_left(times, now) for now in nows],  # observations before `now`
+    )
+    # the days before the card's trained_at, and before the newest observation's day
+    before_card = bisect.bisect_left(nows, card_from) if card_from is not None else 0
+    before_files = bisect.bisect_left(dates, files_from) if files_from is not None else 0
+    rules = [(r, kinds(r.role)[r.kind]) for r in (*model.triggers, *model.checks)]
+    columns = []
+    for rule, kind in rules:
+        column = statuses(rule, kind, days)
+        if kind.inputs(rule.options):  # judged only from the newest observation's day on
+            column[:before_files] = ["quiet" if rule.role == "trigger" else "passed"] * before_files
+        if kind.uses_baseline:  # the model was not trained yet
+            column[:before_card] = ["quiet"] * before_card
+        columns.append(column)
+    rows = zip(*columns) if columns else iter([()] * len(dates))
+    decided: dict[tuple[Status, ...], _Decided] = {}
     last_retrain: date | None = None  # the last day the replay dispatched a retrain
     replayed: list[ReplayedDay] = []
-    # a model's history starts with its first observation: no gate ran on it before that
-    current = max(start, times[0].date()) if times else start
-    while current <= end:
-        now = replay_time(current)
-        visible = bisect.bisect_left(times, now)  # observations timed before `now`
-        ctx = context_for(model, data, now=now, end=visible)
-        before_card = card_from is not None and now < card_from
-        files_current = files_from is None or current >= files_from
-        triggers = tuple(
-            _replay_rule(r, k, ctx, before_card=before_card, files_current=files_current)
-            for r, k in trigger_kinds
-        )
-        checks = tuple(
-            _replay_rule(r, k, ctx, before_card=before_card, files_current=files_current)
-            for r, k in check_kinds
-        )
-        decision, summary = decide(triggers, checks, data.problems)
+    for index, row in enumerate(rows):
+        known = decided.get(row)
+        if known is None:
+            known = _decide(rules, row, data.problems, triggers=len(model.triggers))
+            if known[0] == "error":  # its summary quotes the reason: evaluate the day
+                known = _evaluate_day(
+                    rules,
+                    days.context(index),
+                    data.problems,
+                    triggers=len(model.triggers),
+                    before_card=index < before_card,
+                    files_current=index >= before_files,
+                )
+            else:
+                decided[row] = known
+        decision, summary, fired, vetoes, errors = known
         status: TimelineStatus = decision
+        current = dates[index]
         if decision == "retrain":
             if (
                 cooldown is not None
                 and last_retrain is not None
-                and now - replay_time(last_retrain) < cooldown
+                and nows[index] - replay_time(last_retrain) < cooldown
             ):
                 status = "held"
                 summary += f"; held: within the cooldown of the retrain on {last_retrain}"
@@ -171,13 +198,12 @@ def backtest_model(model: ModelConfig, data: ModelData, *, start: date, end: dat
                 day=current,
                 status=status,
                 summary=summary,
-                fired=tuple(o.name for o in triggers if o.status == "fired"),
-                vetoes=tuple(o.name for o in checks if o.vetoes),
-                errors=tuple(o.name for o in triggers + checks if o.status == "error"),
-                observations=visible,
+                fired=fired,
+                vetoes=vetoes,
+                errors=errors,
+                observations=days.ends[index],
             )
         )
-        current += timedelta(days=1)
     return ModelBacktest(
         model=model.name,
         days=tuple(replayed),
@@ -186,6 +212,65 @@ def backtest_model(model: ModelConfig, data: ModelData, *, start: date, end: dat
         not_replayed=file_rules,
         problems=data.problems,
     )
+
+
+# (decision, summary, fired, vetoes, errors) of one replayed day
+_Decided = tuple[Decision, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
+def _decided(
+    triggers: tuple[Outcome, ...], checks: tuple[Outcome, ...], problems: tuple[Problem, ...]
+) -> _Decided:
+    decision, summary = decide(triggers, checks, problems)
+    return (
+        decision,
+        summary,
+        tuple(o.name for o in triggers if o.status == "fired"),
+        tuple(o.name for o in checks if o.vetoes),
+        tuple(o.name for o in triggers + checks if o.status == "error"),
+    )
+
+
+def _decide(
+    rules: Sequence[tuple[RuleConfig, Kind]],
+    row: tuple[Status, ...],
+    problems: tuple[Problem, ...],
+    *,
+    triggers: int,
+) -> _Decided:
+    """A day decided from its rules' statuses alone (the reasons are left empty: `decide`
+    quotes one only for an `error` decision, which is evaluated again)."""
+    outcomes = tuple(
+        Outcome(
+            name=rule.name,
+            kind=rule.kind,
+            role=rule.role,
+            status=status,
+            observed=None,
+            threshold=None,
+            reason="",
+            severity=rule.severity,
+        )
+        for (rule, _), status in zip(rules, row)
+    )
+    return _decided(outcomes[:triggers], outcomes[triggers:], problems)
+
+
+def _evaluate_day(
+    rules: Sequence[tuple[RuleConfig, Kind]],
+    ctx: Context,
+    problems: tuple[Problem, ...],
+    *,
+    triggers: int,
+    before_card: bool,
+    files_current: bool,
+) -> _Decided:
+    """A day decided from every rule's evaluator, reasons and all."""
+    outcomes = tuple(
+        _replay_rule(rule, kind, ctx, before_card=before_card, files_current=files_current)
+        for rule, kind in rules
+    )
+    return _decided(outcomes[:triggers], outcomes[triggers:], problems)
 
 
 def _replay_rule(
