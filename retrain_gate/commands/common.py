@@ -81,8 +81,7 @@ def parse_fail_on(text: str) -> frozenset[str]:
     unknown = values - set(DECISIONS)
     if unknown:
         raise argparse.ArgumentTypeError(
-            f"expected {', '.join(DECISIONS)} (comma-separated), "
-            f"not {', '.join(sorted(unknown))}"
+            f"expected {', '.join(DECISIONS)} (comma-separated), not {', '.join(sorted(unknown))}"
         )
     return values
 
