@@ -312,6 +312,13 @@ def report_drift(values: int, *, seed: int, repeat: int) -> None:
     small = samples(quarter)
     sort_time = best_of(repeat, lambda: (sorted(big[0].values), sorted(big[1].values))).seconds
     n_log_n = (values * math.log(values)) / (quarter * math.log(quarter))
+    small_sort = best_of(repeat, lambda: (sorted(small[0].values), sorted(small[1].values)))
+    line(
+        f"sorting growth x{values // quarter} / n log n",
+        (sort_time / small_sort.seconds) / n_log_n,
+        f"{seconds(small_sort.seconds)} at {quarter:,} -> {seconds(sort_time)} at {values:,} "
+        "(the reference: memory effects included)",
+    )
     for metric in ("ks", "psi", "js"):
         timed = best_of(repeat, lambda m=metric: drift.compare(m, *big))  # type: ignore[misc]
         small_time = best_of(
