@@ -159,11 +159,12 @@ def _window_starts(days: Days, points: Sequence[int], window: object) -> list[in
     return starts
 
 
-def _aggregates(
+def window_aggregates(
     aggregate: str, values: Sequence[float | None], starts: list[int]
 ) -> list[float | None]:
-    """Each point's aggregate over its window (None where the window holds a missing value:
-    those points are errors anyway and their value is never read)."""
+    """Each point's aggregate over `values[starts[p] : p + 1]`, as `selection.combine` gives
+    it, advanced point by point (`starts` never decreases). Where a window holds a missing
+    value the result is meaningless: the rule is an error there and never reads it."""
     count = len(values)
     if aggregate == "mean":
         # statistics.fmean is fsum / n, and fsum is the exact sum rounded once: the same
@@ -240,7 +241,7 @@ def _persisted(
     aggregated = window is not None and aggregate != "latest"
     if aggregated:
         starts = _window_starts(days, points, window)
-        combined = _aggregates(aggregate, values, starts)
+        combined = window_aggregates(aggregate, values, starts)
         absent = list(itertools.accumulate((v is None for v in values), initial=0))
         broken = [absent[p + 1] - absent[s] > 0 for p, s in enumerate(starts)]
     else:

@@ -1,0 +1,525 @@
+"""The backtest's fast path gives, on every day, exactly the status the rule's evaluator gives.
+
+`retrain_gate.replay` computes each rule's status for all replayed days in one pass; it is
+only trustworthy if it never disagrees with `kind.evaluate(rule, ctx_of_that_day)`. These
+tests generate many series (missing values, uneven spacing, values that tie with the
+thresholds exactly, since they are binary fractions) and many option combinations per kind,
+and compare day by day, without tolerance.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import statistics
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from retrain_gate import replay
+from retrain_gate.backtest import (
+    ModelBacktest,
+    ReplayedDay,
+    TimelineStatus,
+    _replay_rule,
+    backtest_model,
+    history_span,
+    replay_time,
+)
+from retrain_gate.config import DispatchConfig, ModelConfig, SourceConfig, kinds, load_config
+from retrain_gate.decide import decide
+from retrain_gate.evaluate import context_for
+from retrain_gate.kinds import Context, RuleConfig
+from retrain_gate.load import ModelData, load_model
+from retrain_gate.metrics import Baseline, Series
+from retrain_gate.results import Problem, Status
+from retrain_gate.selection import combine, exact_scale, mean_and_sd, scaled
+from tests.conftest import EXAMPLES, write
+
+UTC = timezone.utc
+FIRST = datetime(2026, 1, 1, tzinfo=UTC)
+# Binary fractions: a mean, median or change computed from them lands exactly on a
+# threshold drawn from the same pool, so "equal does not fire" is exercised for real.
+POOL = (0.0, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1.0, 1.5, 2.0)
+# Decimals: 0.9 - 0.81 is not 0.09, 0.1 + 0.2 is not 0.3; equal up to rounding must not fire.
+DECIMALS = (0.1, 0.2, 0.3, 0.7, 0.81, 0.873, 0.9, 0.97, 1.1)
+LIMITS = POOL + DECIMALS
+# one unit in the last place either side of a limit: past it by rounding noise only
+NEAR = tuple(math.nextafter(x, d) for x in LIMITS for d in (-1.0, 3.0))
+STEPS = (timedelta(days=1),) * 6 + (
+    timedelta(days=2),
+    timedelta(days=3),
+    timedelta(hours=12),
+    timedelta(hours=30),
+)
+METRICS = ("a", "b")
+CONFIGS_PER_KIND = 250
+
+
+def make_series(rng: random.Random) -> Series:
+    count = rng.randint(0, 28)
+    when = FIRST + timedelta(hours=rng.choice((0, 6, 18)))
+    times = []
+    for _ in range(count):
+        times.append(when)
+        when += rng.choice(STEPS)
+    missing = rng.choice((0.0, 0.0, 0.1, 0.3))
+
+    def value() -> float | None:
+        pick = rng.random()
+        if pick < missing:
+            return None
+        if pick < 0.5:
+            return rng.choice(POOL)
+        if pick < 0.7:
+            return rng.choice(DECIMALS)
+        if pick < 0.8:
+            return rng.choice(NEAR)
+        if pick < 0.9:
+            return round(rng.uniform(0, 2), 2)
+        return rng.uniform(0, 2)
+
+    return Series(
+        source="metrics.csv",
+        times=tuple(times),
+        columns={m: tuple(value() for _ in times) for m in METRICS},
+        where=tuple(f"metrics.csv:{i + 2}" for i in range(count)),
+    )
+
+
+def make_days(rng: random.Random, ctx: Context) -> replay.Days:
+    """Every day a backtest would replay (and a few around), then arbitrary (now, end) pairs."""
+    times = ctx.series.times if ctx.series is not None else ()
+    first = (times[0] if times else FIRST).date() - timedelta(days=2)
+    last = (times[-1] if times else FIRST).date() + timedelta(days=3)
+    nows = [replay_time(first + timedelta(days=i)) for i in range((last - first).days + 1)]
+    ends = [sum(1 for t in times if t < now) for now in nows]
+    for _ in range(10):
+        nows.append(FIRST + timedelta(hours=rng.randint(-48, 24 * 60)))
+        ends.append(rng.randint(0, len(times)))
+    return replay.Days(ctx=ctx, nows=nows, ends=ends)
+
+
+def make_context(rng: random.Random) -> Context:
+    if rng.random() < 0.04:
+        return Context(
+            model="m", now=FIRST, series_problem=Problem("metrics.csv: cannot read", 3, "m.csv")
+        )
+    series = make_series(rng)
+    baseline = None
+    if rng.random() < 0.92:
+        trained = FIRST + timedelta(hours=rng.randint(-48, 24 * 40))
+        values = {"a": rng.choice(LIMITS), "metrics.b": rng.choice(LIMITS)}
+        if rng.random() < 0.1:
+            del values["a"]
+        baseline = Baseline(
+            source="card.json",
+            trained_at=trained if rng.random() < 0.9 else None,
+            values=values,
+        )
+    return Context(model="m", now=FIRST, series=series, end=len(series), baseline=baseline)
+
+
+def series_options(rng: random.Random, *, persistence: bool = True) -> dict[str, Any]:
+    options: dict[str, Any] = {"metric": rng.choice(METRICS)}
+    aggregate = rng.choice(("latest", "latest", "mean", "median", "min", "max", "sum"))
+    if aggregate != "latest":
+        options["aggregate"] = aggregate
+        options["window"] = rng.choice((1, 2, 3, 5, "1d", "2d", "3d", "36h", "7d"))
+    if persistence and rng.random() < 0.6:
+        needed = rng.randint(1, 3)
+        options["for"] = needed
+        if rng.random() < 0.5:
+            options["of_last"] = needed + rng.randint(0, 2)
+    return options
+
+
+def amount(rng: random.Random) -> object:
+    return rng.choice(
+        ("0%", "3%", "10%", "12.5%", "25%", "50%", "100%", 0, 0.03, 0.1, 0.125, 0.25, 0.5)
+    )
+
+
+def threshold(rng: random.Random) -> dict[str, Any]:
+    side = rng.choice(("below", "above"))
+    return {**series_options(rng), side: rng.choice(LIMITS)}
+
+
+def baseline_change(rng: random.Random) -> dict[str, Any]:
+    side = rng.choice(("drop_from_baseline", "rise_from_baseline"))
+    return {**series_options(rng), side: amount(rng)}
+
+
+def data_growth(rng: random.Random) -> dict[str, Any]:
+    if rng.random() < 0.5:
+        return {
+            "metric": rng.choice(METRICS),
+            "growth_since_baseline": amount(rng),
+            "count": "since_training",
+        }
+    return {**series_options(rng, persistence=False), "growth_since_baseline": amount(rng)}
+
+
+def model_age(rng: random.Random) -> dict[str, Any]:
+    return {"max_age": rng.choice(("1d", "2d", "10d", "36h", "30d"))}
+
+
+def anomaly(rng: random.Random) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        "metric": rng.choice(METRICS),
+        "outside_sigma": rng.choice((0.5, 1, 1.5, 2, 3)),
+    }
+    if rng.random() < 0.8:
+        options["reference_window"] = rng.choice((1, 2, 3, 5, 8, "0s", "2d", "4d", "7d", "36h"))
+    if rng.random() < 0.5:
+        needed = rng.randint(1, 3)
+        options["for"] = needed
+        if rng.random() < 0.5:
+            options["of_last"] = needed + rng.randint(0, 2)
+    return options
+
+
+def range_check(rng: random.Random) -> dict[str, Any]:
+    low, high = sorted(rng.sample(LIMITS, 2))
+    bounds = rng.choice(({"at_least": low}, {"at_most": high}, {"at_least": low, "at_most": high}))
+    return {**series_options(rng), **bounds}
+
+
+def freshness(rng: random.Random) -> dict[str, Any]:
+    return {"freshness": rng.choice(("12h", "1d", "36h", "2d", "3d"))}
+
+
+def gaps(rng: random.Random) -> dict[str, Any]:
+    options: dict[str, Any] = {"max_gap": rng.choice(("12h", "1d", "30h", "2d"))}
+    if rng.random() < 0.7:
+        options["window"] = rng.choice(("1d", "2d", "7d", "14d"))
+    return options
+
+
+def required_fields(rng: random.Random) -> dict[str, Any]:
+    fields = rng.sample(("a", "b", "c"), rng.randint(1, 3))  # c: not in the series at all
+    options: dict[str, Any] = {"required": fields}
+    if rng.random() < 0.5:
+        options["window"] = rng.randint(1, 4)
+    return options
+
+
+GENERATORS: dict[tuple[str, str], Callable[[random.Random], dict[str, Any]]] = {
+    ("trigger", "threshold"): threshold,
+    ("trigger", "baseline_change"): baseline_change,
+    ("trigger", "data_growth"): data_growth,
+    ("trigger", "model_age"): model_age,
+    ("trigger", "anomaly"): anomaly,
+    ("check", "range"): range_check,
+    ("check", "freshness"): freshness,
+    ("check", "gaps"): gaps,
+    ("check", "required_fields"): required_fields,
+}
+# what the generated cases must reach, so the comparison is not vacuous
+EXPECTED: dict[str, set[Status]] = {
+    "trigger": {"fired", "quiet", "error"},
+    "check": {"passed", "failed", "warned", "error"},
+}
+
+
+@pytest.mark.parametrize("role, kind", list(GENERATORS), ids=[k for _, k in GENERATORS])
+def test_fast_statuses_equal_the_evaluator_on_every_day(role: str, kind: str) -> None:
+    rng = random.Random(f"{role}-{kind}")
+    evaluator = kinds(role)[kind]
+    fast = replay.FAST[(role, kind)]  # type: ignore[index]
+    seen: set[Status] = set()
+    for case in range(CONFIGS_PER_KIND):
+        ctx = make_context(rng)
+        rule = RuleConfig(
+            name="rule",
+            kind=kind,
+            role=role,  # type: ignore[arg-type]
+            options=GENERATORS[(role, kind)](rng),
+            severity=rng.choice(("error", "warn")),
+            missing=rng.choice(("error", "ignore")),
+        )
+        days = make_days(rng, ctx)
+        expected = replay.evaluated(rule, evaluator, days)
+        got = fast(rule, days)
+        if got != expected:
+            wrong = next(i for i, (a, b) in enumerate(zip(got, expected)) if a != b)
+            pytest.fail(
+                f"case {case}: {rule.options} missing={rule.missing} on run {wrong} "
+                f"(now {days.nows[wrong]}, end {days.ends[wrong]}): fast {got[wrong]}, "
+                f"evaluator {expected[wrong]}; series {ctx.series}; baseline {ctx.baseline}"
+            )
+        seen.update(expected)
+    assert seen >= EXPECTED[role]
+
+
+def test_anomaly_a_hair_past_k_sigma_is_not_outside() -> None:
+    """Reference 0, 1, 2: mean 1, sd 1. At k = 1, 2 + 1 ulp is 1 sd away up to rounding."""
+    values = (0.0, 1.0, 2.0, math.nextafter(2.0, 3.0), 0.0, 1.0, 2.0, 2.0)
+    times = tuple(FIRST + timedelta(days=i) for i in range(len(values)))
+    series = Series("m.csv", times, {"a": values}, tuple(f"m.csv:{i}" for i in range(8)))
+    ctx = Context(model="m", now=FIRST, series=series, end=len(series))
+    days = replay.Days(ctx=ctx, nows=[replay_time(t.date()) for t in times], ends=range(1, 9))
+    for window in (3, "3d"):
+        rule = RuleConfig(
+            name="odd",
+            kind="anomaly",
+            role="trigger",
+            options={"metric": "a", "outside_sigma": 1, "reference_window": window},
+        )
+        expected = replay.evaluated(rule, kinds("trigger")["anomaly"], days)
+        assert expected[3] == "quiet"
+        assert replay.FAST[("trigger", "anomaly")](rule, days) == expected
+
+
+def test_window_aggregates_equal_combine_exactly() -> None:
+    """Running means (exact sums), sums, min/max queues and the sorted median window give
+    the very floats `selection.combine` gives each window on its own."""
+    rng = random.Random(7)
+    awkward = (0.1, 0.2, 0.3, 1e-16, 2.0**53, 1.0, 2.0**-1074, 1e300, -0.0, 0.0, -1.5)
+    for _ in range(2000):
+        size = rng.randint(1, 30)
+        values: list[float | None] = [
+            rng.choice(awkward) if rng.random() < 0.3 else rng.uniform(-1e3, 1e3)
+            for _ in range(size)
+        ]
+        if rng.random() < 0.3:
+            values = [rng.choice(POOL) for _ in range(size)]
+        starts, first = [], 0
+        for p in range(size):  # any window that never moves back
+            first = rng.randint(first, p)
+            starts.append(first)
+        for aggregate in ("mean", "median", "min", "max", "sum"):
+            got = replay.window_aggregates(aggregate, values, starts)
+            for p, start in enumerate(starts):
+                window = [v for v in values[start : p + 1] if v is not None]
+                assert got[p] == combine(aggregate, window), (aggregate, values, start, p)
+
+
+def test_mean_and_sd_do_not_depend_on_how_the_sums_were_taken() -> None:
+    """The anomaly rule sums one window; the backtest subtracts running sums over the
+    whole column, with that column's scale. Both round the same exact values once."""
+    rng = random.Random(3)
+    for _ in range(500):
+        column = [rng.choice((rng.uniform(0, 1), round(rng.uniform(0, 1), 3), *POOL))]
+        column += [rng.choice((rng.uniform(0, 1), round(rng.uniform(0, 1), 3), *POOL))]
+        column += [rng.gauss(0.9, 0.01) for _ in range(rng.randint(1, 40))]
+        start = rng.randint(0, len(column) - 2)
+        window = column[start:]
+        alone = exact_scale(window)
+        ints = [scaled(v, alone) for v in window]
+        one = mean_and_sd(len(ints), sum(ints), sum(i * i for i in ints), scale=alone)
+        whole = exact_scale(column)
+        running = [scaled(v, whole) for v in column]
+        other = mean_and_sd(
+            len(window),
+            sum(running) - sum(running[:start]),
+            sum(i * i for i in running) - sum(i * i for i in running[:start]),
+            scale=whole,
+        )
+        assert one == other
+        assert one[0] == pytest.approx(statistics.fmean(window), rel=1e-15)
+        assert one[1] == pytest.approx(statistics.stdev(window), rel=1e-15)
+
+
+def test_file_rules_and_every_example_rule_agree_on_the_example_history() -> None:
+    """drift and sample_schema read committed files: one status for every day, as the
+    evaluator gives it; and every rule of the bundled example, day by day, and its whole
+    backtest (file rules judged from the newest observation's day on, the card from its
+    trained_at on)."""
+    config = load_config(EXAMPLES / "retrain-gate.yml")
+    checked = set()
+    for model in config.models.values():
+        data = load_model(config, model)
+        ctx = context_for(model, data, now=FIRST)
+        days = make_days(random.Random(model.name), ctx)
+        for rule in model.rules:
+            kind = kinds(rule.role)[rule.kind]
+            assert replay.FAST[(rule.role, rule.kind)](rule, days) == replay.evaluated(
+                rule, kind, days
+            ), rule.name
+            checked.add(rule.kind)
+        span = history_span([data])
+        assert span is not None
+        start = span[0] - timedelta(days=3)
+        got = backtest_model(model, data, start=start, end=span[1])
+        assert got == reference_backtest(model, data, start=start, end=span[1])
+    assert {"drift", "sample_schema"} <= checked
+
+
+def test_a_kind_without_a_fast_path_is_evaluated_day_by_day(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = random.Random(11)
+    ctx = make_context(rng)
+    while ctx.series is None or len(ctx.series) < 5:
+        ctx = make_context(rng)
+    days = make_days(rng, ctx)
+    rule = RuleConfig(
+        name="floor", kind="threshold", role="trigger", options={"metric": "a", "below": 0.5}
+    )
+    expected = replay.evaluated(rule, kinds("trigger")["threshold"], days)
+    monkeypatch.delitem(replay.FAST, ("trigger", "threshold"))
+    assert replay.statuses(rule, kinds("trigger")["threshold"], days) == expected
+    # and options the fast path does not take (an empty window) fall back the same way
+    monkeypatch.undo()
+    empty = RuleConfig(
+        name="floor",
+        kind="threshold",
+        role="trigger",
+        options={"metric": "a", "below": 0.5, "aggregate": "mean", "window": "0s"},
+        missing="ignore",
+    )
+    with pytest.raises(replay.NoFastPath):
+        replay.FAST[("trigger", "threshold")](empty, days)
+
+
+# --- the whole backtest against replaying every evaluator day by day ----------------------
+
+
+def reference_backtest(
+    model: ModelConfig, data: ModelData, *, start: date, end: date
+) -> ModelBacktest:
+    """The backtest as it was before the fast path: every rule's evaluator on every day."""
+    times = data.series.times if data.series is not None else ()
+    card_from = data.baseline.trained_at if data.baseline is not None else None
+    files_from = times[-1].date() if times else None
+    cooldown = model.dispatch.cooldown if model.dispatch is not None else None
+    last_retrain: date | None = None
+    replayed = []
+    current = max(start, times[0].date()) if times else start
+    while current <= end:
+        now = replay_time(current)
+        visible = sum(1 for t in times if t < now)
+        ctx = context_for(model, data, now=now, end=visible)
+        flags = {
+            "before_card": card_from is not None and now < card_from,
+            "files_current": files_from is None or current >= files_from,
+        }
+        triggers = tuple(
+            _replay_rule(r, kinds("trigger")[r.kind], ctx, **flags) for r in model.triggers
+        )
+        checks = tuple(_replay_rule(r, kinds("check")[r.kind], ctx, **flags) for r in model.checks)
+        decision, summary = decide(triggers, checks, data.problems)
+        status: TimelineStatus = decision
+        if decision == "retrain":
+            if cooldown and last_retrain and now - replay_time(last_retrain) < cooldown:
+                status = "held"
+                summary += f"; held: within the cooldown of the retrain on {last_retrain}"
+            else:
+                last_retrain = current
+        replayed.append(
+            ReplayedDay(
+                day=current,
+                status=status,
+                summary=summary,
+                fired=tuple(o.name for o in triggers if o.status == "fired"),
+                vetoes=tuple(o.name for o in checks if o.vetoes),
+                errors=tuple(o.name for o in triggers + checks if o.status == "error"),
+                observations=visible,
+            )
+        )
+        current += timedelta(days=1)
+    return ModelBacktest(
+        model=model.name,
+        days=tuple(replayed),
+        cooldown=cooldown,
+        card_from=card_from,
+        not_replayed=tuple(r.name for r in model.rules if kinds(r.role)[r.kind].inputs(r.options)),
+        problems=data.problems,
+    )
+
+
+def random_model(rng: random.Random) -> tuple[ModelConfig, ModelData]:
+    ctx = make_context(rng)
+    rules = {}
+    for (role, kind), generate in GENERATORS.items():
+        for number in range(rng.randint(0, 2)):
+            rules[f"{kind}-{number}"] = RuleConfig(
+                name=f"{kind}-{number}",
+                kind=kind,
+                role=role,  # type: ignore[arg-type]
+                options=generate(rng),
+                severity=rng.choice(("error", "error", "warn")),
+                missing=rng.choice(("error", "ignore")),
+            )
+    model = ModelConfig(
+        name="m",
+        metrics=SourceConfig(path="metrics.csv"),
+        baseline="card.json",
+        triggers=tuple(r for r in rules.values() if r.role == "trigger"),
+        checks=tuple(r for r in rules.values() if r.role == "check"),
+        dispatch=DispatchConfig(
+            event="workflow_dispatch",
+            workflow="retrain.yml",
+            cooldown=rng.choice((None, timedelta(days=1), timedelta(days=3), timedelta(hours=60))),
+        ),
+    )
+    problems = (ctx.series_problem,) if ctx.series_problem else ()
+    return model, ModelData(series=ctx.series, baseline=ctx.baseline, problems=problems)
+
+
+def test_backtests_of_random_models_equal_replaying_every_evaluator() -> None:
+    """Decisions, summaries (error reasons included), fired rules, vetoes, errors and the
+    replayed cooldown: the same as evaluating every rule on every day."""
+    rng = random.Random(2026)
+    decided: set[str] = set()
+    for _ in range(150):
+        model, data = random_model(rng)
+        span = history_span([data]) or (FIRST.date(), FIRST.date() + timedelta(days=5))
+        start = span[0] + timedelta(days=rng.randint(-2, 5))
+        got = backtest_model(model, data, start=start, end=span[1])
+        assert got == reference_backtest(model, data, start=start, end=span[1])
+        decided.update(d.status for d in got.days)
+    assert decided == {"retrain", "held", "blocked", "skip", "error"}
+
+
+def test_a_shuffled_file_with_gaps_and_empty_cells_backtests_as_day_by_day(
+    tmp_path: Path,
+) -> None:
+    """Rows in any order (the loader sorts them), dates missing, cells empty."""
+    rng = random.Random(5)
+    day = date(2026, 3, 1)
+    rows = []
+    for _ in range(60):
+        accuracy = "" if rng.random() < 0.1 else f"{rng.choice((0.8, 0.85, 0.875, 0.9, 0.91))}"
+        rows.append(f"{day.isoformat()},{accuracy},{rng.choice((900, 1000, 5000))}")
+        day += timedelta(days=rng.choice((1, 1, 1, 2)))
+    rng.shuffle(rows)
+    root = write(
+        tmp_path,
+        {
+            "metrics.csv": "date,accuracy,rows\n" + "\n".join(rows) + "\n",
+            "card.json": '{"trained_at": "2026-03-20T06:00:00Z", "accuracy": 0.9, "rows": 900}',
+            "retrain-gate.yml": """\
+version: 1
+models:
+  m:
+    metrics: {path: metrics.csv, time: date}
+    baseline: card.json
+    dispatch: {workflow: retrain.yml, cooldown: 5d}
+    triggers:
+      - {name: floor, metric: accuracy, below: 0.875, for: 2, of_last: 3, missing: ignore}
+      - {name: mean-drop, metric: accuracy, drop_from_baseline: 2.5%, aggregate: mean, window: 7d}
+      - {name: median, metric: accuracy, below: 0.875, aggregate: median, window: 4}
+      - {name: growth, metric: rows, growth_since_baseline: 100%, count: since_training}
+      - {name: odd, metric: accuracy, outside_sigma: 2, reference_window: 10d, missing: ignore}
+      - {name: age, max_age: 20d}
+    checks:
+      - {name: rows, metric: rows, at_least: 1000, for: 2}
+      - {name: fresh, freshness: 1d, severity: warn}
+      - {name: gaps, max_gap: 1d, window: 5d}
+""",
+        },
+    )
+    config = load_config(root / "retrain-gate.yml")
+    model = config.models["m"]
+    data = load_model(config, model)
+    assert data.problems == ()
+    span = history_span([data])
+    assert span is not None
+    got = backtest_model(model, data, start=span[0], end=span[1])
+    assert got == reference_backtest(model, data, start=span[0], end=span[1])
+    assert {d.status for d in got.days} >= {"retrain", "held", "skip", "error"}
