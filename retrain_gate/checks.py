@@ -228,7 +228,7 @@ def evaluate_sample_schema(rule: RuleConfig, ctx: Context) -> Outcome:
 
     sample = ctx.files.get(str(rule.options["sample"]))
     schema = ctx.files.get(str(rule.options["schema"]))
-    if not isinstance(schema, Mapping):
+    if not isinstance(schema, dict):
         return error_outcome(rule, f"cannot read the schema: {schema}")
     if not isinstance(sample, list):
         return error_outcome(rule, f"cannot read the sample: {sample}")
