@@ -27,7 +27,9 @@ class BaseRef:
     how: str  # "given" | "merge base with origin/<branch>" | ...
 
 
-def git(args: list[str], *, cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+def git(
+    args: list[str], *, cwd: Path, check: bool = True, hint: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `git ARGS` in `cwd`; a missing git or (with check) a failure is a GitError."""
     try:
         done = subprocess.run(
@@ -45,7 +47,7 @@ def git(args: list[str], *, cwd: Path, check: bool = True) -> subprocess.Complet
     except subprocess.TimeoutExpired:
         raise GitError(f"`git {' '.join(args)}` did not finish in {GIT_TIMEOUT}s") from None
     if check and done.returncode != 0:
-        raise GitError(f"`git {' '.join(args)}` failed: {last_line(done.stderr)}")
+        raise GitError(f"`git {' '.join(args)}` failed: {last_line(done.stderr)}", hint=hint)
     return done
 
 

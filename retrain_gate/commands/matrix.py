@@ -11,7 +11,6 @@ import argparse
 import fnmatch
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +21,6 @@ from retrain_gate.errors import GitError, UsageError
 if TYPE_CHECKING:
     from retrain_gate.config import Config, ModelConfig
 
-GIT_TIMEOUT = 120  # seconds
 FETCH_HINT = "is the ref fetched? actions/checkout needs fetch-depth: 0 to see earlier commits"
 
 
@@ -56,26 +54,9 @@ def run(args: argparse.Namespace) -> int:
 
 def git(args: list[str], *, cwd: Path, hint: str | None = None) -> str:
     """`git ARGS` in `cwd` (a list argv, never a shell); any failure is a GitError (exit 5)."""
-    command = "git " + " ".join(args)
-    try:
-        done = subprocess.run(
-            ["git", *args],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            timeout=GIT_TIMEOUT,
-            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
-        )
-    except FileNotFoundError:
-        raise GitError("git is not installed (or not on PATH)") from None
-    except subprocess.TimeoutExpired:
-        raise GitError(f"`{command}` did not finish in {GIT_TIMEOUT}s") from None
-    if done.returncode != 0:
-        message = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        raise GitError(f"`{command}` failed: {message}", hint=hint)
-    return done.stdout
+    from retrain_gate.gitfiles import git as run_git
+
+    return run_git(args, cwd=cwd, hint=hint).stdout
 
 
 def changed_models(config: Config, ref: str) -> list[str]:
