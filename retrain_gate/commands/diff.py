@@ -67,7 +67,7 @@ from retrain_gate.commands.common import (
 )
 from retrain_gate.config import Config, ModelConfig, find_config, parse_config, repository_root
 from retrain_gate.durations import format_duration
-from retrain_gate.errors import EXIT_FAIL_ON, ConfigError, UsageError
+from retrain_gate.errors import EXIT_FAIL_ON, ConfigError
 from retrain_gate.evaluate import evaluate_model
 from retrain_gate.kinds import RuleConfig
 from retrain_gate.load import ModelData, load_model
@@ -465,41 +465,22 @@ def publish_diff(
 ) -> None:
     """Write the Markdown and JSON reports to files (when asked, and always on GitHub), then
     on GitHub the step outputs and the job summary (appended, trimmed to GitHub's limit)."""
-    from retrain_gate.report.github import default_output_dir, write_outputs, write_summary
+    from retrain_gate.report.github import write_reports
 
-    env = os.environ if environ is None else environ
-    summary_path = Path(summary_file) if summary_file else None
-    report_path = Path(json_report) if json_report else None
-    if github and (summary_path is None or report_path is None):
-        folder = default_output_dir(env)
-        summary_path = summary_path or folder / "summary.md"
-        report_path = report_path or folder / "report.json"
-    markdown = render_markdown(result)
-    if summary_path is not None:
-        summary_path = write_file(summary_path, markdown, what="--summary-file")
-    if report_path is not None:
-        report_path = write_file(report_path, render_diff(result, fmt="json"), what="--json-report")
-    if not github:
-        return
-    if output_file := env.get("GITHUB_OUTPUT"):
-        outputs = {
+    write_reports(
+        render_markdown(result),
+        render_diff(result, fmt="json"),
+        github=github,
+        summary_file=summary_file,
+        json_report=json_report,
+        outputs=lambda summary, report: {
             "changed": "true" if result.changed else "false",
             "decision": today_decision(result) or "",
-            "report": str(report_path),
-            "summary": str(summary_path),
-        }
-        write_outputs(Path(output_file), outputs)
-    if step_summary := env.get("GITHUB_STEP_SUMMARY"):
-        write_summary(Path(step_summary), markdown, full_report=str(summary_path))
-
-
-def write_file(path: Path, text: str, *, what: str) -> Path:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {what}: {exc.strerror}", file=str(path)) from None
-    return path.resolve()
+            "report": str(report),
+            "summary": str(summary),
+        },
+        environ=os.environ if environ is None else environ,
+    )
 
 
 # --- rendering ------------------------------------------------------------------------------

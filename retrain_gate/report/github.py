@@ -18,7 +18,7 @@ import json
 import os
 import secrets
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -303,6 +303,37 @@ def default_output_dir(environ: Mapping[str, str]) -> Path:
     return Path(tempfile.mkdtemp(prefix="retrain-gate-", dir=base))
 
 
+def write_reports(
+    markdown: str,
+    json_text: str,
+    *,
+    github: bool,
+    summary_file: str | None,
+    json_report: str | None,
+    outputs: Callable[[Path | None, Path | None], Mapping[str, str]],
+    environ: Mapping[str, str],
+) -> tuple[Path | None, Path | None]:
+    """Write the Markdown and JSON reports to files (when asked, and always on GitHub), then
+    on GitHub the step outputs (from `outputs(summary_path, report_path)`) and the job
+    summary (appended, trimmed to GitHub's limit). Returns (summary_path, report_path)."""
+    summary_path = Path(summary_file) if summary_file else None
+    report_path = Path(json_report) if json_report else None
+    if github and (summary_path is None or report_path is None):
+        folder = default_output_dir(environ)
+        summary_path = summary_path or folder / "summary.md"
+        report_path = report_path or folder / "report.json"
+    if summary_path is not None:
+        summary_path = write_file(summary_path, markdown, what="--summary-file")
+    if report_path is not None:
+        report_path = write_file(report_path, json_text, what="--json-report")
+    if github:
+        if output_file := environ.get("GITHUB_OUTPUT"):
+            write_outputs(Path(output_file), outputs(summary_path, report_path))
+        if step_summary := environ.get("GITHUB_STEP_SUMMARY"):
+            write_summary(Path(step_summary), markdown, full_report=str(summary_path))
+    return summary_path, report_path
+
+
 def publish(
     report: Report,
     *,
@@ -311,32 +342,27 @@ def publish(
     json_report: str | None,
     environ: Mapping[str, str] | None = None,
 ) -> Published:
-    """Write the Markdown and JSON reports to files (when asked, and always on GitHub), then
-    the step outputs and the job summary; return the annotation commands to print."""
+    """The gate's reports on the runner; returns the annotation commands to print."""
     env = os.environ if environ is None else environ
-    summary_path = Path(summary_file) if summary_file else None
-    report_path = Path(json_report) if json_report else None
-    if github and (summary_path is None or report_path is None):
-        folder = default_output_dir(env)
-        summary_path = summary_path or folder / "summary.md"
-        report_path = report_path or folder / "report.json"
-    markdown = render_markdown(report)
-    if summary_path is not None:
-        summary_path = _write(summary_path, markdown, what="--summary-file")
-    if report_path is not None:
-        report_path = _write(report_path, render_json(report), what="--json-report")
+    summary_path, report_path = write_reports(
+        render_markdown(report),
+        render_json(report),
+        github=github,
+        summary_file=summary_file,
+        json_report=json_report,
+        outputs=lambda summary, json_path: step_outputs(
+            report, report_path=json_path, summary_path=summary
+        ),
+        environ=env,
+    )
     if not github:
         return Published(summary_path, report_path, ())
-    if output_file := env.get("GITHUB_OUTPUT"):
-        outputs = step_outputs(report, report_path=report_path, summary_path=summary_path)
-        write_outputs(Path(output_file), outputs)
-    if step_summary := env.get("GITHUB_STEP_SUMMARY"):
-        write_summary(Path(step_summary), markdown, full_report=str(summary_path))
     commands = tuple(a.command() for a in build_annotations(report, environ=env))
     return Published(summary_path, report_path, commands)
 
 
-def _write(path: Path, text: str, *, what: str) -> Path:
+def write_file(path: Path, text: str, *, what: str) -> Path:
+    """Write a report file (creating its folder); return its absolute path."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
