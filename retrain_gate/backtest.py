@@ -24,13 +24,15 @@ What "as if it had run that day" means here:
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Literal
+from operator import add
+from typing import Literal, TypeVar
 
 from retrain_gate.config import ModelConfig, kinds
-from retrain_gate.decide import decide
+from retrain_gate.decide import blocking_errors, decide
 from retrain_gate.errors import UsageError
 from retrain_gate.evaluate import context_for
 from retrain_gate.kinds import Context, Kind, RuleConfig, outcome
@@ -142,8 +144,9 @@ def backtest_model(model: ModelConfig, data: ModelData, *, start: date, end: dat
     cooldown = model.dispatch.cooldown if model.dispatch is not None else None
     # a model's history starts with its first observation: no gate ran on it before that
     first = max(start, times[0].date()) if times else start
-    dates = [first + timedelta(days=i) for i in range((end - first).days + 1)]
-    nows = [replay_time(d) for d in dates]
+    count = max(0, (end - first).days + 1)
+    dates = _daily(first, count)
+    nows = _daily(replay_time(first), count)
     days = Days(
         ctx=context_for(model, data, now=replay_time(end)),
         nows=nows,
@@ -153,6 +156,7 @@ def backtest_model(model: ModelConfig, data: ModelData, *, start: date, end: dat
     before_card = bisect.bisect_left(nows, card_from) if card_from is not None else 0
     before_files = bisect.bisect_left(dates, files_from) if files_from is not None else 0
     rules = [(r, kinds(r.role)[r.kind]) for r in (*model.triggers, *model.checks)]
+    triggers = len(model.triggers)
     columns = []
     for rule, kind in rules:
         column = statuses(rule, kind, days)
@@ -161,25 +165,27 @@ def backtest_model(model: ModelConfig, data: ModelData, *, start: date, end: dat
         if kind.uses_baseline:  # the model was not trained yet
             column[:before_card] = ["quiet"] * before_card
         columns.append(column)
-    rows = zip(*columns) if columns else iter([()] * len(dates))
+    rows = zip(*columns) if columns else iter([()] * count)
     decided: dict[tuple[Status, ...], _Decided] = {}
-    last_retrain: date | None = None  # the last day the replay dispatched a retrain
+    # the last retrain the replay dispatched: its day, and when its run was replayed
+    last_retrain: tuple[date, datetime] | None = None
     replayed: list[ReplayedDay] = []
     for index, row in enumerate(rows):
         known = decided.get(row)
         if known is None:
-            known = _decide(rules, row, data.problems, triggers=len(model.triggers))
-            if known[0] == "error":  # its summary quotes the reason: evaluate the day
-                known = _evaluate_day(
+            outcomes = _placeholders(rules, row)
+            known = _decided(outcomes, data.problems, triggers=triggers)
+            if known[0] != "error":
+                decided[row] = known
+            else:  # the summary quotes a reason: that rule's evaluator gives it, that day
+                outcomes = _with_reason(
+                    outcomes,
                     rules,
                     days.context(index),
-                    data.problems,
-                    triggers=len(model.triggers),
                     before_card=index < before_card,
                     files_current=index >= before_files,
                 )
-            else:
-                decided[row] = known
+                known = _decided(outcomes, data.problems, triggers=triggers)
         decision, summary, fired, vetoes, errors = known
         status: TimelineStatus = decision
         current = dates[index]
@@ -187,12 +193,12 @@ def backtest_model(model: ModelConfig, data: ModelData, *, start: date, end: dat
             if (
                 cooldown is not None
                 and last_retrain is not None
-                and nows[index] - replay_time(last_retrain) < cooldown
+                and nows[index] - last_retrain[1] < cooldown
             ):
                 status = "held"
-                summary += f"; held: within the cooldown of the retrain on {last_retrain}"
+                summary += f"; held: within the cooldown of the retrain on {last_retrain[0]}"
             else:
-                last_retrain = current
+                last_retrain = (current, nows[index])
         replayed.append(
             ReplayedDay(
                 day=current,
@@ -219,28 +225,24 @@ _Decided = tuple[Decision, str, tuple[str, ...], tuple[str, ...], tuple[str, ...
 
 
 def _decided(
-    triggers: tuple[Outcome, ...], checks: tuple[Outcome, ...], problems: tuple[Problem, ...]
+    outcomes: tuple[Outcome, ...], problems: tuple[Problem, ...], *, triggers: int
 ) -> _Decided:
-    decision, summary = decide(triggers, checks, problems)
+    decision, summary = decide(outcomes[:triggers], outcomes[triggers:], problems)
     return (
         decision,
         summary,
-        tuple(o.name for o in triggers if o.status == "fired"),
-        tuple(o.name for o in checks if o.vetoes),
-        tuple(o.name for o in triggers + checks if o.status == "error"),
+        tuple(o.name for o in outcomes[:triggers] if o.status == "fired"),
+        tuple(o.name for o in outcomes[triggers:] if o.vetoes),
+        tuple(o.name for o in outcomes if o.status == "error"),
     )
 
 
-def _decide(
-    rules: Sequence[tuple[RuleConfig, Kind]],
-    row: tuple[Status, ...],
-    problems: tuple[Problem, ...],
-    *,
-    triggers: int,
-) -> _Decided:
-    """A day decided from its rules' statuses alone (the reasons are left empty: `decide`
-    quotes one only for an `error` decision, which is evaluated again)."""
-    outcomes = tuple(
+def _placeholders(
+    rules: Sequence[tuple[RuleConfig, Kind]], row: tuple[Status, ...]
+) -> tuple[Outcome, ...]:
+    """The day's outcomes from their statuses alone, without reasons: `decide` quotes one
+    only for an `error` decision."""
+    return tuple(
         Outcome(
             name=rule.name,
             kind=rule.kind,
@@ -253,24 +255,36 @@ def _decide(
         )
         for (rule, _), status in zip(rules, row)
     )
-    return _decided(outcomes[:triggers], outcomes[triggers:], problems)
 
 
-def _evaluate_day(
+def _with_reason(
+    outcomes: tuple[Outcome, ...],
     rules: Sequence[tuple[RuleConfig, Kind]],
     ctx: Context,
-    problems: tuple[Problem, ...],
     *,
-    triggers: int,
     before_card: bool,
     files_current: bool,
-) -> _Decided:
-    """A day decided from every rule's evaluator, reasons and all."""
-    outcomes = tuple(
-        _replay_rule(rule, kind, ctx, before_card=before_card, files_current=files_current)
-        for rule, kind in rules
-    )
-    return _decided(outcomes[:triggers], outcomes[triggers:], problems)
+) -> tuple[Outcome, ...]:
+    """The outcomes with the evaluator's own for the error `decide` quotes (the first that
+    blocks the gate)."""
+    errors = blocking_errors(outcomes)
+    if not errors:
+        return outcomes
+    index = next(i for i, o in enumerate(outcomes) if o is errors[0])
+    rule, kind = rules[index]
+    quoted = _replay_rule(rule, kind, ctx, before_card=before_card, files_current=files_current)
+    return (*outcomes[:index], quoted, *outcomes[index + 1 :])
+
+
+_Day = TypeVar("_Day", date, datetime)
+_ONE_DAY = timedelta(days=1)
+
+
+def _daily(first: _Day, count: int) -> list[_Day]:
+    """`first` and the `count - 1` days after it."""
+    if not count:
+        return []
+    return list(itertools.accumulate(itertools.repeat(_ONE_DAY, count - 1), add, initial=first))
 
 
 def _replay_rule(

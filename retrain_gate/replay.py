@@ -27,18 +27,16 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 from retrain_gate.durations import parse_amount, parse_duration
 from retrain_gate.kinds import Context, Kind, RuleConfig
 from retrain_gate.results import Role, Status
 from retrain_gate.selection import (
-    exact_scale,
     exceeds,
     mean_and_sd,
     persistence,
-    scaled,
 )
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -74,23 +72,23 @@ class Days:
 
     @cached_property
     def times(self) -> list[int]:
-        """The series' times in microseconds."""
+        """The series' times in microseconds (see `micros`)."""
         series = self.ctx.series
-        return [micros(t) for t in series.times] if series is not None else []
+        return [(t - _EPOCH) // _MICROSECOND for t in series.times] if series else []
 
     @cached_property
     def now_times(self) -> list[int]:
-        return [micros(now) for now in self.nows]
+        return [(now - _EPOCH) // _MICROSECOND for now in self.nows]
 
     def exact_sums(self, metric: str) -> tuple[int, list[int], list[int], list[int]]:
-        """(scale, running sums of the scaled values, of their squares, running counts of
-        present values): entry i covers the column's first i observations."""
+        """(scale, running sums of the values as exact integers (`exact_ints`), of their
+        squares, running counts of present values): entry i covers the first i
+        observations."""
         key = ("sums", metric)
         if key not in self._cache:
             assert self.ctx.series is not None
             column = self.ctx.series.columns[metric]
-            scale = exact_scale(column)
-            ints = [0 if v is None else scaled(v, scale) for v in column]
+            scale, ints = exact_ints(column)
             self._cache[key] = (
                 scale,
                 list(itertools.accumulate(ints, initial=0)),
@@ -159,20 +157,32 @@ def _window_starts(days: Days, points: Sequence[int], window: object) -> list[in
     return starts
 
 
+def exact_ints(values: Sequence[float | None]) -> tuple[int, list[int]]:
+    """(scale, each value times 2**scale as an exact integer; a missing one as 0)."""
+    ratios = [(0, 1) if v is None else v.as_integer_ratio() for v in values]
+    scale = max((d.bit_length() for _, d in ratios), default=1) - 1
+    return scale, [n << (scale + 1 - d.bit_length()) for n, d in ratios]
+
+
 def window_aggregates(
-    aggregate: str, values: Sequence[float | None], starts: list[int]
+    aggregate: str,
+    values: Sequence[float | None],
+    starts: list[int],
+    *,
+    exact: tuple[int, Sequence[int]] | None = None,
 ) -> list[float | None]:
     """Each point's aggregate over `values[starts[p] : p + 1]`, as `selection.combine` gives
     it, advanced point by point (`starts` never decreases). Where a window holds a missing
-    value the result is meaningless: the rule is an error there and never reads it."""
+    value the result is meaningless: the rule is an error there and never reads it.
+    `exact`: the running sums of `exact_ints(values)` when already known."""
     count = len(values)
     if aggregate == "mean":
         # statistics.fmean is fsum / n, and fsum is the exact sum rounded once: the same
         # float as the exact running sum rounded once
-        scale = exact_scale(values)
-        sums = list(
-            itertools.accumulate((0 if v is None else scaled(v, scale) for v in values), initial=0)
-        )
+        if exact is None:
+            scale, ints = exact_ints(values)
+            exact = scale, list(itertools.accumulate(ints, initial=0))
+        scale, sums = exact
         unit = 1 << scale
         return [(sums[p + 1] - sums[s]) / unit / (p + 1 - s) for p, s in enumerate(starts)]
     if aggregate == "sum":
@@ -224,46 +234,64 @@ def _persisted(
     *,
     needed: int,
     of_last: int,
-) -> list[bool | None]:
-    """Each day: None when `selection.observe` raises NoData, else whether `condition`
+    holds: Status,
+    not_holds: Status,
+) -> list[Status]:
+    """Each day: `error` when `selection.observe` raises NoData, else whether `condition`
     held on `needed` of the last `of_last` observations (`selection.persisted`)."""
     assert days.ctx.series is not None
-    column = days.ctx.series.columns[str(rule.metric)]
+    metric = str(rule.metric)
+    column = days.ctx.series.columns[metric]
     ignore = rule.missing == "ignore"
     # the observations the rule reads: every one (a missing value is an error), or the
-    # present ones (missing values dropped)
-    points: Sequence[int] = (
-        [i for i, v in enumerate(column) if v is not None] if ignore else range(len(column))
-    )
-    values: Sequence[float | None] = [column[i] for i in points] if ignore else column
+    # present ones (missing values dropped); counts: how many of them each day sees
+    if ignore:
+        points: Sequence[int] = [i for i, v in enumerate(column) if v is not None]
+        values: Sequence[float | None] = [column[i] for i in points]
+        visible = list(itertools.accumulate((v is not None for v in column), initial=0))
+        counts: Sequence[int] = [visible[end] for end in days.ends]
+    else:
+        points, values, counts = range(len(column)), column, days.ends
     aggregate = str(rule.options.get("aggregate", "latest"))
     window = rule.options.get("window")
     aggregated = window is not None and aggregate != "latest"
+    combined: Sequence[float | None]
     if aggregated:
         starts = _window_starts(days, points, window)
-        combined = window_aggregates(aggregate, values, starts)
+        exact = days.exact_sums(metric)[:2] if not ignore and aggregate == "mean" else None
+        combined = window_aggregates(aggregate, values, starts, exact=exact)
         absent = list(itertools.accumulate((v is None for v in values), initial=0))
         broken = [absent[p + 1] - absent[s] > 0 for p, s in enumerate(starts)]
     else:
-        combined = list(values)
+        combined = values
         broken = [v is None for v in values]
-    holding = [
-        not bad and condition(value)  # type: ignore[arg-type]
-        for value, bad in zip(combined, broken)
-    ]
-    held = list(itertools.accumulate(holding, initial=0))
+    # only the points some day judges
+    first = max(0, min(counts, default=0) - of_last)
+    # a value is None only where its window is broken: condition never sees it
+    if any(broken[first:]):
+        judged = [
+            not bad and condition(v)  # type: ignore[arg-type]
+            for v, bad in zip(combined[first:], broken[first:])
+        ]
+    else:
+        judged = list(map(condition, combined[first:]))  # type: ignore[arg-type]
+    held = list(itertools.accumulate(itertools.chain([False] * first, judged), initial=0))
     bad_before = list(itertools.accumulate(broken, initial=0))
-    # a last-N window needs N - 1 observations before the oldest one judged
-    required = of_last + (window - 1 if aggregated and isinstance(window, int) else 0)
-    visible = list(itertools.accumulate((v is not None for v in column), initial=0))
-    result: list[bool | None] = []
-    for end in days.ends:
-        count = visible[end] if ignore else end
-        if count < required or bad_before[count] - bad_before[count - of_last]:
-            result.append(None)
-        else:
-            result.append(held[count] - held[count - of_last] >= needed)
-    return result
+    # status when the rule sees the first c points; a last-N window needs N - 1 points
+    # before the oldest one judged
+    required = min(
+        of_last + (window - 1 if aggregated and isinstance(window, int) else 0), len(values) + 1
+    )
+    skip = required - of_last
+    error: Status = "error"
+    by_count = [error] * required + [
+        error if bad else holds if count >= needed else not_holds
+        for bad, count in zip(
+            [a - b for a, b in zip(bad_before[required:], bad_before[skip:])],
+            [a - b for a, b in zip(held[required:], held[skip:])],
+        )
+    ]
+    return [by_count[count] for count in counts]
 
 
 # --- triggers -----------------------------------------------------------------------------
@@ -274,11 +302,14 @@ def _threshold(rule: RuleConfig, days: Days) -> list[Status]:
         return _same(days, "error")
     below = rule.options.get("below")
     limit = float(below if below is not None else rule.options["above"])
+    # exceeds(limit, value) / exceeds(value, limit), called without a closure in between
     condition: Callable[[float], bool] = (
-        (lambda v: exceeds(limit, v)) if below is not None else (lambda v: exceeds(v, limit))
+        partial(exceeds, limit) if below is not None else partial(exceeds, limit=limit)
     )
     needed, of_last = persistence(rule)
-    return _as_trigger(_persisted(rule, days, condition, needed=needed, of_last=of_last))
+    return _persisted(
+        rule, days, condition, needed=needed, of_last=of_last, holds="fired", not_holds="quiet"
+    )
 
 
 def _baseline(rule: RuleConfig, days: Days) -> float | None:
@@ -304,7 +335,9 @@ def _baseline_change(rule: RuleConfig, days: Days) -> list[Status]:
         return exceeds(moved / abs(base) if relative else moved, amount)
 
     needed, of_last = persistence(rule)
-    return _as_trigger(_persisted(rule, days, condition, needed=needed, of_last=of_last))
+    return _persisted(
+        rule, days, condition, needed=needed, of_last=of_last, holds="fired", not_holds="quiet"
+    )
 
 
 def _data_growth(rule: RuleConfig, days: Days) -> list[Status]:
@@ -337,7 +370,7 @@ def _data_growth(rule: RuleConfig, days: Days) -> list[Status]:
     def condition(value: float) -> bool:
         return exceeds(value / base - 1 if relative else value - base, amount)
 
-    return _as_trigger(_persisted(rule, days, condition, needed=1, of_last=1))
+    return _persisted(rule, days, condition, needed=1, of_last=1, holds="fired", not_holds="quiet")
 
 
 def _model_age(rule: RuleConfig, days: Days) -> list[Status]:
@@ -369,53 +402,49 @@ def _anomaly(rule: RuleConfig, days: Days) -> list[Status]:
     needed, of_last = persistence(rule)
     ignore = rule.missing == "ignore"
     scale, sums, squares, present = days.exact_sums(metric)
-    times = days.times
-    span = None if isinstance(window, int) else micros(parse_duration(str(window)))
-    # only the observations some replayed day judges
-    first_judged = max(0, min(days.ends, default=0) - of_last)
-    first = 0
-    failing: list[bool] = []  # the rule is an error when it judges this observation
-    outside: list[bool] = []
-    skipped: list[bool] = []  # missing, and ignored
-    for index in range(len(column)):
-        value = column[index]
-        if index < first_judged or value is None:
-            failing.append(value is None and not ignore)
-            outside.append(False)
-            skipped.append(value is None and ignore)
-            continue
-        if span is None:
-            first = max(0, index - window)
-        else:  # the reference window is [times[index] - span, times[index])
-            start = times[index] - span
-            while first < index and times[first] < start:
+    count = len(column)
+    if isinstance(window, int):
+        starts = [max(0, i - window) for i in range(count)]
+    else:  # the reference window is [times[i] - span, times[i])
+        span = micros(parse_duration(str(window)))
+        times = days.times
+        starts, first = [], 0
+        for i, when in enumerate(times):
+            while first < i and times[first] < when - span:
                 first += 1
-        count = present[index] - present[first]
-        skipped.append(False)
-        if count < 3:
-            failing.append(True)
-            outside.append(False)
-            continue
-        mean, sd = mean_and_sd(
-            count, sums[index] - sums[first], squares[index] - squares[first], scale=scale
-        )
-        failing.append(False)
-        outside.append(exceeds(abs(value - mean), k * sd))
+            starts.append(first)
+    references = [present[i] - present[first] for i, first in enumerate(starts)]
+    missing = [v is None for v in column]
+    # the rule is an error when it judges an observation with fewer than 3 reference
+    # values, or a missing one (unless missing values are ignored: then it skips them)
+    failing = [
+        (gone and not ignore) or (not gone and size < 3) for gone, size in zip(missing, references)
+    ]
+    outside = [False] * count
+    # only the observations some replayed day judges
+    for i in range(max(0, min(days.ends, default=0) - of_last), count):
+        value, size, first = column[i], references[i], starts[i]
+        if value is not None and size >= 3:
+            mean, sd = mean_and_sd(
+                size, sums[i] - sums[first], squares[i] - squares[first], scale=scale
+            )
+            outside[i] = exceeds(abs(value - mean), k * sd)
     failing_before = list(itertools.accumulate(failing, initial=0))
     outside_before = list(itertools.accumulate(outside, initial=0))
-    skipped_before = list(itertools.accumulate(skipped, initial=0))
-    result: list[bool | None] = []
-    for end in days.ends:
+    skipped_before = list(itertools.accumulate(missing, initial=0)) if ignore else None
+    error: Status = "error"
+    by_end = [error] * min(of_last, count + 1)
+    for end in range(of_last, count + 1):
         begin = end - of_last
-        if (
-            begin < 0
-            or failing_before[end] - failing_before[begin]
-            or skipped_before[end] - skipped_before[begin] == of_last  # nothing to judge
-        ):
-            result.append(None)
+        if failing_before[end] - failing_before[begin] or (
+            skipped_before and skipped_before[end] - skipped_before[begin] == of_last
+        ):  # nothing left to judge
+            by_end.append(error)
         else:
-            result.append(outside_before[end] - outside_before[begin] >= needed)
-    return _as_trigger(result)
+            by_end.append(
+                "fired" if outside_before[end] - outside_before[begin] >= needed else "quiet"
+            )
+    return [by_end[end] for end in days.ends]
 
 
 # --- checks -------------------------------------------------------------------------------
@@ -433,7 +462,10 @@ def _range(rule: RuleConfig, days: Days) -> list[Status]:
         )
 
     needed, of_last = persistence(rule)
-    return _as_check(rule, _persisted(rule, days, outside, needed=needed, of_last=of_last))
+    failed: Status = "warned" if rule.severity == "warn" else "failed"
+    return _persisted(
+        rule, days, outside, needed=needed, of_last=of_last, holds=failed, not_holds="passed"
+    )
 
 
 def _freshness(rule: RuleConfig, days: Days) -> list[Status]:
