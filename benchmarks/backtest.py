@@ -11,7 +11,11 @@ It prints both times and their ratio (backtest / check); issue 4 asks for at mos
 times one check. Each is the best of `--repeat` runs, to keep the noise of a busy machine
 out of the ratio.
 
-    python benchmarks/backtest.py [--models 20] [--days 1095] [--repeat 3]
+With `--day-by-day` it also times the backtest with every rule's evaluator called on every
+day (no `retrain_gate.replay` fast path: the cost without it), and says whether the two
+timelines are the same.
+
+    python benchmarks/backtest.py [--models 20] [--days 1095] [--repeat 3] [--day-by-day]
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from make_repo import RepoSize, last_day, make_repo
 
+from retrain_gate import replay as replay_module
 from retrain_gate.backtest import Backtest
 from retrain_gate.commands.backtest import backtest_config
 from retrain_gate.config import load_config
@@ -52,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--metrics", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--day-by-day",
+        action="store_true",
+        help="also time the backtest without its fast path (every evaluator on every day)",
+    )
     args = parser.parse_args(argv)
     size = RepoSize(models=args.models, days=args.days, metrics=args.metrics)
     with tempfile.TemporaryDirectory(prefix="retrain-gate-bench-") as folder:
@@ -67,6 +77,16 @@ def main(argv: list[str] | None = None) -> int:
         backtest_time = best_of(
             args.repeat, lambda: replay.append(backtest_config(load_config(config_path)))
         )
+        slow: list[Backtest] = []
+        if args.day_by_day:
+            fast_paths = dict(replay_module.FAST)
+            replay_module.FAST.clear()  # every kind falls back to its evaluator, day by day
+            try:
+                slow_time = best_of(
+                    1, lambda: slow.append(backtest_config(load_config(config_path)))
+                )
+            finally:
+                replay_module.FAST.update(fast_paths)
     days = replay[-1].day_count
     decisions = sum(len(m.days) for m in replay[-1].models)
     print(f"repository: {size.models} models x {size.days} days x {size.metrics} metrics")
@@ -76,6 +96,12 @@ def main(argv: list[str] | None = None) -> int:
         f"{decisions} model-days decided)"
     )
     print(f"ratio backtest / check: {backtest_time / check_time:.2f}")
+    if slow:
+        same = "yes" if slow[-1] == replay[-1] else "NO"
+        print(
+            f"day by day: {slow_time * 1000:8.1f} ms  (every evaluator on every day; "
+            f"ratio {slow_time / check_time:.2f}; same timelines: {same})"
+        )
     return 0
 
 

@@ -1,7 +1,11 @@
 """Replay the gate over the committed history: what it would have decided on each day.
 
 Pure, like `evaluate`: it works from already-loaded `ModelData` (every file read and parsed
-once) and evaluates each replayed day on a view of the same series that ends at that day.
+once). Each day is judged on a view of the same series that ends at that day, but not by
+calling every evaluator every day: `retrain_gate.replay` gives each rule's status on all
+the days in one pass (windows advanced incrementally), the day is decided from those
+statuses, and only the reason an `error` summary quotes is asked of the rule's evaluator.
+The result is the same as evaluating every rule on every day (tests/test_replay.py).
 
 What "as if it had run that day" means here:
 

@@ -26,8 +26,8 @@ import itertools
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
-from functools import cached_property, partial
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from retrain_gate.durations import parse_amount, parse_duration
@@ -39,15 +39,7 @@ from retrain_gate.selection import (
     persistence,
 )
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_MICROSECOND = timedelta(microseconds=1)
-
-
-def micros(value: datetime | timedelta) -> int:
-    """A time (since 1970) or a duration in whole microseconds: exact, and cheap to compare."""
-    if isinstance(value, datetime):
-        value = value - _EPOCH
-    return value // _MICROSECOND
+_NO_TIME = timedelta(0)
 
 
 @dataclass(frozen=True)
@@ -70,15 +62,10 @@ class Days:
         """The context of run `index`, as the gate had it that day."""
         return replace(self.ctx, now=self.nows[index], end=self.ends[index])
 
-    @cached_property
-    def times(self) -> list[int]:
-        """The series' times in microseconds (see `micros`)."""
-        series = self.ctx.series
-        return [(t - _EPOCH) // _MICROSECOND for t in series.times] if series else []
-
-    @cached_property
-    def now_times(self) -> list[int]:
-        return [(now - _EPOCH) // _MICROSECOND for now in self.nows]
+    @property
+    def times(self) -> Sequence[datetime]:
+        """The series' times (none without a series)."""
+        return self.ctx.series.times if self.ctx.series is not None else ()
 
     def exact_sums(self, metric: str) -> tuple[int, list[int], list[int], list[int]]:
         """(scale, running sums of the values as exact integers (`exact_ints`), of their
@@ -142,8 +129,8 @@ def _window_starts(days: Days, points: Sequence[int], window: object) -> list[in
     """For each point, the first point of its window (points are series indices)."""
     if isinstance(window, int):
         return [max(0, p - window + 1) for p in range(len(points))]
-    span = micros(parse_duration(str(window)))
-    if span <= 0:
+    span = parse_duration(str(window))
+    if span <= _NO_TIME:
         raise NoFastPath("an empty window")  # the evaluator has no values to combine
     times = days.times
     point_times = [times[i] for i in points]
@@ -406,7 +393,7 @@ def _anomaly(rule: RuleConfig, days: Days) -> list[Status]:
     if isinstance(window, int):
         starts = [max(0, i - window) for i in range(count)]
     else:  # the reference window is [times[i] - span, times[i])
-        span = micros(parse_duration(str(window)))
+        span = parse_duration(str(window))
         times = days.times
         starts, first = [], 0
         for i, when in enumerate(times):
@@ -471,29 +458,29 @@ def _range(rule: RuleConfig, days: Days) -> list[Status]:
 def _freshness(rule: RuleConfig, days: Days) -> list[Status]:
     if days.ctx.series is None:
         return _same(days, "error")
-    limit = micros(parse_duration(str(rule.options["freshness"])))
+    limit = parse_duration(str(rule.options["freshness"]))
     times = days.times
     failed: list[bool | None] = []
-    for end, now in zip(days.ends, days.now_times):
+    for end, now in zip(days.ends, days.nows):
         if end == 0:
             failed.append(None)
         else:
             age = now - times[end - 1]
-            failed.append(age < 0 or age > limit)  # in the future, or too old
+            failed.append(age < _NO_TIME or age > limit)  # in the future, or too old
     return _as_check(rule, failed)
 
 
 def _gaps(rule: RuleConfig, days: Days) -> list[Status]:
     if days.ctx.series is None:
         return _same(days, "error")
-    limit = micros(parse_duration(str(rule.options["max_gap"])))
-    window = micros(parse_duration(str(rule.options.get("window", "14d"))))
+    limit = parse_duration(str(rule.options["max_gap"]))
+    window = parse_duration(str(rule.options.get("window", "14d")))
     times = days.times
     # wide[j]: observation j is more than max_gap after the one before it
     wide = [False] + [b - a > limit for a, b in zip(times, times[1:])]
     wide_before = list(itertools.accumulate(wide, initial=0))
     failed: list[bool | None] = []
-    for end, now in zip(days.ends, days.now_times):
+    for end, now in zip(days.ends, days.nows):
         first = bisect.bisect_right(times, now - window, 0, end)
         # the gaps into the window's observations: into `first` (when one comes before
         # it) and between the ones inside

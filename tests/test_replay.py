@@ -299,8 +299,9 @@ def test_window_aggregates_equal_combine_exactly() -> None:
 
 
 def test_mean_and_sd_do_not_depend_on_how_the_sums_were_taken() -> None:
-    """The anomaly rule sums one window; the backtest subtracts running sums over the
-    whole column, with that column's scale. Both round the same exact values once."""
+    """The anomaly rule sums one window (`selection.scaled`); the backtest subtracts
+    running sums over the whole column (`replay.exact_ints`, the column's scale). Both
+    round the same exact values once."""
     rng = random.Random(3)
     for _ in range(500):
         column = [rng.choice((rng.uniform(0, 1), round(rng.uniform(0, 1), 3), *POOL))]
@@ -311,8 +312,7 @@ def test_mean_and_sd_do_not_depend_on_how_the_sums_were_taken() -> None:
         alone = exact_scale(window)
         ints = [scaled(v, alone) for v in window]
         one = mean_and_sd(len(ints), sum(ints), sum(i * i for i in ints), scale=alone)
-        whole = exact_scale(column)
-        running = [scaled(v, whole) for v in column]
+        whole, running = replay.exact_ints(column)
         other = mean_and_sd(
             len(window),
             sum(running) - sum(running[:start]),
