@@ -30,14 +30,11 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+from retrain_gate.config import kinds
 from retrain_gate.durations import parse_amount, parse_duration
 from retrain_gate.kinds import Context, Kind, RuleConfig
 from retrain_gate.results import Role, Status
-from retrain_gate.selection import (
-    exceeds,
-    mean_and_sd,
-    persistence,
-)
+from retrain_gate.selection import column_sum, exceeds, mean_and_sd, persistence
 
 _NO_TIME = timedelta(0)
 
@@ -254,7 +251,7 @@ def _persisted(
         broken = [v is None for v in values]
     # only the points some day judges
     first = max(0, min(counts, default=0) - of_last)
-    # a value is None only where its window is broken: condition never sees it
+    # a broken window's value (None, or a sum with holes) is never judged
     if any(broken[first:]):
         judged = [
             not bad and condition(v)  # type: ignore[arg-type]
@@ -328,8 +325,6 @@ def _baseline_change(rule: RuleConfig, days: Days) -> list[Status]:
 
 
 def _data_growth(rule: RuleConfig, days: Days) -> list[Status]:
-    from retrain_gate.selection import column_sum
-
     base = _baseline(rule, days)
     if base is None:
         return _same(days, "error")
@@ -371,8 +366,6 @@ def _model_age(rule: RuleConfig, days: Days) -> list[Status]:
 
 def _constant(rule: RuleConfig, days: Days) -> list[Status]:
     """Rules that read committed files, not the series: the same status on every day."""
-    from retrain_gate.config import kinds
-
     if not len(days):
         return []
     return _same(days, kinds(rule.role)[rule.kind].evaluate(rule, days.ctx).status)
