@@ -34,7 +34,7 @@ from retrain_gate.selection import (
     persisted,
     persistence,
     persistence_phrase,
-    recent_points,
+    rule_points,
 )
 
 CHECK_COMMON: dict[str, dict[str, Any]] = {**COMMON, "severity": SEVERITY}
@@ -95,7 +95,8 @@ def evaluate_range(rule: RuleConfig, ctx: Context) -> Outcome:
         observed=latest.value,
         threshold=bounds,
         reason=reason,
-        recent=recent_points(ctx, str(rule.metric)),
+        recent=rule_points(rule, ctx),
+        recent_label=_subject(rule),
         limit=float(low) if low is not None else float(high) if high is not None else None,
     )
 

@@ -45,6 +45,7 @@ class Outcome:
     line: int | None = None
     # the recent series the rule looked at, oldest first (empty when not a series rule)
     recent: tuple[Point, ...] = ()
+    recent_label: str | None = None  # what `recent` holds: "accuracy (mean over 7d)"
     # for threshold-like rules: the numeric line to draw in a chart
     limit: float | None = None
 

@@ -40,7 +40,7 @@ from retrain_gate.selection import (
     persisted,
     persistence,
     persistence_phrase,
-    recent_points,
+    rule_points,
     scaled,
     window_label,
 )
@@ -106,7 +106,8 @@ def evaluate_threshold(rule: RuleConfig, ctx: Context) -> Outcome:
         observed=latest.value,
         threshold=f"{op} {fmt(limit)}",
         reason=reason,
-        recent=recent_points(ctx, str(rule.metric)),
+        recent=rule_points(rule, ctx),
+        recent_label=_subject(rule),
         limit=limit,
     )
 
@@ -177,7 +178,8 @@ def evaluate_baseline_change(rule: RuleConfig, ctx: Context) -> Outcome:
         observed=moved,
         threshold=f"{word} > {limit_text}",
         reason=reason,
-        recent=recent_points(ctx, str(rule.metric)),
+        recent=rule_points(rule, ctx),
+        recent_label=_subject(rule),
         limit=(base * (1 - amount) if dropping else base * (1 + amount))
         if relative
         else (base - amount if dropping else base + amount),
@@ -236,7 +238,8 @@ def evaluate_data_growth(rule: RuleConfig, ctx: Context) -> Outcome:
         observed=growth,
         threshold=f"growth > {limit_text}",
         reason=f"{what} vs {fmt(base)} at training: {shown}, {verb} {limit_text}",
-        recent=recent_points(ctx, str(rule.metric)),
+        recent=rule_points(rule, ctx),
+        recent_label=_subject(rule),
         limit=base * (1 + amount) if relative else base + amount,
     )
 
@@ -416,7 +419,8 @@ def evaluate_anomaly(rule: RuleConfig, ctx: Context) -> Outcome:
             f"{rule.metric} {fmt(value)} on {day(times[index])} is {distance:.1f}σ from its "
             f"reference mean {fmt(mean)} (σ {sd:.3g}): {where} ±{k:g}σ{persistence_text}"
         ),
-        recent=recent_points(ctx, str(rule.metric)),
+        recent=rule_points(rule, ctx),
+        recent_label=_subject(rule),
     )
 
 

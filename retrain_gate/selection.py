@@ -5,6 +5,7 @@ Pure functions over `(series, end)`; they never look past `end`, so backtests ca
 
 from __future__ import annotations
 
+import bisect
 import math
 import statistics
 from collections.abc import Callable, Iterable, Sequence
@@ -268,26 +269,26 @@ def mean_and_sd(count: int, total: int, squares: int, *, scale: int) -> tuple[fl
     return mean, math.sqrt(variance)
 
 
-def recent_points(ctx: Context, metric: str, *, count: int = 30) -> tuple[Point, ...]:
-    """The last `count` visible observations of a metric, for charts."""
+def rule_points(rule: RuleConfig, ctx: Context, *, count: int = 30) -> tuple[Point, ...]:
+    """The last `count` values a rule judges, for charts: the raw observations, or with an
+    aggregate over a window the aggregate at each observation (what is compared with the
+    threshold). A window with no value in it charts as a gap."""
+    metric = str(rule.metric)
     if ctx.series is None or metric not in ctx.series.columns:
         return ()
     column = ctx.series.columns[metric]
-    cached = _POINTS.get(id(column))
-    if cached is None or cached[0] is not column:
-        if len(_POINTS) > 256:
-            _POINTS.clear()
-        cached = _POINTS[id(column)] = (column, [None] * len(column), bytearray(len(column)))
-    _, points, made = cached
+    times = ctx.series.times
     start = max(0, ctx.end - count)
-    if 0 in made[start : ctx.end]:
-        for i in range(start, ctx.end):
-            if not made[i]:
-                points[i] = Point(ctx.series.times[i], column[i])
-                made[i] = 1
-    return tuple(points[start : ctx.end])  # type: ignore[arg-type]
-
-
-# column (by identity) -> (the column, its Points, which are made): a backtest shows each
-# observation on 30 consecutive days, and makes its Point once
-_POINTS: dict[int, tuple[tuple[float | None, ...], list[Point | None], bytearray]] = {}
+    aggregate = rule.options.get("aggregate", "latest")
+    window = rule.options.get("window")
+    if aggregate == "latest" or window is None:
+        return tuple(Point(times[i], column[i]) for i in range(start, ctx.end))
+    points = []
+    for i in range(start, ctx.end):
+        if isinstance(window, int):
+            first = max(0, i - window + 1)
+        else:  # observations after (time - window), as `observe` takes them
+            first = bisect.bisect_right(times, times[i] - parse_duration(window), 0, i)
+        values = [v for v in column[first : i + 1] if v is not None]
+        points.append(Point(times[i], combine(aggregate, values) if values else None))
+    return tuple(points)

@@ -167,3 +167,25 @@ def test_a_backtest_replaying_a_day_cannot_see_the_next(tmp_path: Path) -> None:
     day3 = evaluate_model(model, data, now=now, end=3)
     assert day3.decision == "retrain"
     assert [p.value for p in day2.triggers[0].recent] == [0.9, 0.4]
+
+
+def test_chart_points_are_what_the_rule_compares() -> None:
+    """An aggregated rule charts its aggregate (labelled so), not the raw values."""
+    from retrain_gate.rules import evaluate_threshold
+    from retrain_gate.selection import rule_points
+
+    series = make_series([0.5, 0.25, 0.75, None, 1.0], skip=(3,))
+    mean_of_two = rule(below=0.6, aggregate="mean", window=2, missing="ignore")
+    assert [p.value for p in rule_points(mean_of_two, ctx(series))] == [
+        0.5, 0.375, 0.5, 0.75, 1.0
+    ]  # fmt: skip
+    over_two_days = rule(below=0.6, aggregate="max", window="2d", missing="ignore")
+    # day 5's window (days 4-5) holds only its missing value: a gap in the chart
+    assert [p.value for p in rule_points(over_two_days, ctx(series))] == [
+        0.5, 0.5, 0.75, None, 1.0
+    ]  # fmt: skip
+    raw = rule(below=0.6)
+    assert [p.value for p in rule_points(raw, ctx(series, end=3))] == [0.5, 0.25, 0.75]
+    outcome = evaluate_threshold(mean_of_two, ctx(series))
+    assert outcome.recent_label == "acc (mean of the last 2)"
+    assert outcome.recent[-1].value == 1.0

@@ -157,7 +157,7 @@ def text_chart(outcome: Outcome) -> list[str]:
     values = [p.value for p in outcome.recent]
     drawn = [v for v in values if v is not None and _finite(v)]
     latest = drawn[-1]
-    label = plain(outcome.metric or "value")
+    label = plain(outcome.recent_label or outcome.metric or "value")
     width = max(len(label), len("threshold"))
     missing = sum(1 for v in values if not _finite(v))
     gaps = f" · {missing} missing (blank)" if missing else ""
@@ -191,7 +191,7 @@ def mermaid_chart(outcome: Outcome) -> list[str]:
     low, high = _scale(outcome)
     pad = (high - low) * 0.1 or abs(high) * 0.05 or 1.0
     labels = ", ".join(f'"{label}"' for label in _axis_labels([t for t, _ in points]))
-    metric = chart_text(outcome.metric or "value")
+    metric = chart_text(outcome.recent_label or outcome.metric or "value")
     title = f"{chart_text(outcome.name)}: {metric} vs {_number(outcome.limit)}"
     return [
         "```mermaid",
@@ -216,8 +216,9 @@ def charts_section(result: ModelResult) -> list[str]:
         "",
     ]
     for outcome in outcomes:
+        subject = outcome.recent_label or outcome.metric or outcome.kind
         lines.append(
-            f"**{cell(outcome.name)}** ({cell(outcome.metric or outcome.kind)}, "
+            f"**{cell(outcome.name)}** ({cell(subject)}, "
             f"{len(outcome.recent)} observations, {_span(outcome.recent)}): "
             f"{ICONS[outcome.status]} {outcome.status}"
         )
