@@ -11,6 +11,7 @@ from typing import Any
 
 from retrain_gate.commands.common import (
     add_config_options,
+    add_github_options,
     add_report_options,
     color_wanted,
     emit,
@@ -40,18 +41,7 @@ def add_parser(subparsers: Any) -> None:
         metavar="DECISIONS",
         help="exit 1 when a model's decision is one of these (e.g. retrain,blocked)",
     )
-    parser.add_argument(
-        "--github",
-        action="store_true",
-        help="also write step outputs, the job summary and annotations for GitHub Actions "
-        "(on by default when GITHUB_ACTIONS=true)",
-    )
-    parser.add_argument(
-        "--summary-file", metavar="PATH", help="also write the Markdown report to this file"
-    )
-    parser.add_argument(
-        "--json-report", metavar="PATH", help="also write the JSON report to this file"
-    )
+    add_github_options(parser, writes="step outputs, the job summary and annotations")
     act = parser.add_argument_group(
         "acting on the decision",
         "through the GitHub REST API: GITHUB_API_URL (default https://api.github.com), "

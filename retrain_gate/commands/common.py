@@ -50,6 +50,21 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_github_options(parser: argparse.ArgumentParser, *, writes: str) -> None:
+    """--github (what it `writes` on the runner), --summary-file and --json-report."""
+    parser.add_argument(
+        "--github",
+        action="store_true",
+        help=f"also write {writes} for GitHub Actions (on by default when GITHUB_ACTIONS=true)",
+    )
+    parser.add_argument(
+        "--summary-file", metavar="PATH", help="also write the Markdown report to this file"
+    )
+    parser.add_argument(
+        "--json-report", metavar="PATH", help="also write the JSON report to this file"
+    )
+
+
 def parse_now(text: str) -> datetime:
     """--now: a date (midnight UTC) or an ISO 8601 time (UTC when no zone is given)."""
     value = text.strip()

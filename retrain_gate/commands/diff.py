@@ -61,6 +61,7 @@ from retrain_gate.commands.backtest import (
 )
 from retrain_gate.commands.common import (
     add_config_options,
+    add_github_options,
     add_report_options,
     emit,
     now_or_current,
@@ -361,17 +362,10 @@ def add_parser(subparsers: Any) -> None:
         action="store_true",
         help="exit 1 when any rule, setting or decision changed (default: exit 0)",
     )
-    parser.add_argument(
-        "--github",
-        action="store_true",
-        help="also write step outputs (changed, decision, report, summary), the job summary "
-        "and an annotation for an invalid config (on by default when GITHUB_ACTIONS=true)",
-    )
-    parser.add_argument(
-        "--summary-file", metavar="PATH", help="also write the Markdown report to this file"
-    )
-    parser.add_argument(
-        "--json-report", metavar="PATH", help="also write the JSON report to this file"
+    add_github_options(
+        parser,
+        writes="step outputs (changed, decision, report, summary), the job summary "
+        "and an annotation for an invalid config",
     )
     parser.set_defaults(run=run)
 
