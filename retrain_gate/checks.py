@@ -105,7 +105,8 @@ def evaluate_freshness(rule: RuleConfig, ctx: Context) -> Outcome:
     """Passes when the newest observation is at most `freshness` old (e.g. `2d`) at `now`.
 
     Inclusive: data exactly `freshness` old passes. An observation dated after `now`
-    fails: a clock or time-zone error in the metric job is bad data too.
+    fails: a clock or time-zone error in the metric job is bad data too. Missing data:
+    a series with no observations at all makes the check an error.
     """
     if problem := _series_problem(rule, ctx):
         return problem
@@ -142,6 +143,7 @@ def evaluate_gaps(rule: RuleConfig, ctx: Context) -> Outcome:
     """Passes when no two consecutive observations in the last `window` (default 14d) are
     more than `max_gap` apart (e.g. `max_gap: 1d` for daily metrics; a gap equal to
     max_gap passes). The gap into the window from the observation before it counts too.
+    Missing data is what it looks for: no observation in the window at all fails.
     """
     if problem := _series_problem(rule, ctx):
         return problem
@@ -187,7 +189,8 @@ def evaluate_gaps(rule: RuleConfig, ctx: Context) -> Outcome:
 
 def evaluate_required_fields(rule: RuleConfig, ctx: Context) -> Outcome:
     """Passes when every field in `required:` is present and not empty in the latest
-    observation (or, with `window: N`, in each of the last N)."""
+    observation (or, with `window: N`, in each of the last N). Missing data is what it
+    looks for: an absent or empty field fails; no observations at all is an error."""
     if problem := _series_problem(rule, ctx):
         return problem
     assert ctx.series is not None
@@ -224,7 +227,8 @@ def evaluate_required_fields(rule: RuleConfig, ctx: Context) -> Outcome:
 def evaluate_sample_schema(rule: RuleConfig, ctx: Context) -> Outcome:
     """Passes when every record of a committed data sample (`sample:`, JSONL, JSON or CSV)
     is valid against a JSON Schema (`schema:`). The reason names the first invalid records
-    by line and what is wrong with them."""
+    by line and what is wrong with them. Missing data: a missing or unreadable sample or
+    schema makes the check an error."""
     import jsonschema
 
     sample = ctx.files.get(str(rule.options["sample"]))

@@ -169,9 +169,11 @@ COMMON: dict[str, dict[str, Any]] = {
     "name": NAME,
     "kind": {"type": "string", "description": "The rule kind; usually inferred from its keys."},
     "description": {"type": "string", "description": "Free text shown in reports."},
-    "missing": MISSING,
 }
+# Only kinds that read metric values take `missing:`; the others say in their docstring
+# what a missing input does (always: the rule is an error, the gate fails closed).
 SERIES_OPTIONS: dict[str, dict[str, Any]] = {
+    "missing": MISSING,
     "metric": METRIC,
     "aggregate": AGGREGATE,
     "window": WINDOW,

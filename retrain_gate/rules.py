@@ -301,6 +301,8 @@ def evaluate_drift(rule: RuleConfig, ctx: Context) -> Outcome:
     Files hold histograms (`bins` and `counts`, or `categories` and `counts`) or samples
     (`values`); KS needs samples. See `retrain_gate.drift` for the formulas: PSI uses bin
     proportions with empty bins replaced by epsilon; JS is the base-2 distance in [0, 1].
+    Missing data: a missing or unreadable file, or a feature absent from one of them,
+    makes the rule an error.
     """
     from retrain_gate import drift  # imported here: only configs with drift rules pay for it
     from retrain_gate.errors import GateError
@@ -494,6 +496,7 @@ TRIGGERS: dict[str, Kind] = {
         options={
             **COMMON,
             # no `for`/`of_last`: growth compares one value (or one sum) with the card's
+            "missing": SERIES_OPTIONS["missing"],
             "metric": SERIES_OPTIONS["metric"],
             "aggregate": SERIES_OPTIONS["aggregate"],
             "window": SERIES_OPTIONS["window"],
@@ -536,6 +539,7 @@ TRIGGERS: dict[str, Kind] = {
         keys=("outside_sigma",),
         options={
             **COMMON,
+            "missing": SERIES_OPTIONS["missing"],
             "metric": SERIES_OPTIONS["metric"],
             "for": SERIES_OPTIONS["for"],
             "of_last": SERIES_OPTIONS["of_last"],
