@@ -26,12 +26,13 @@ def decide(
     errors = blocking_errors(triggers + checks)
     fired = [o.name for o in triggers if o.status == "fired"]
     if errors or (problems and not triggers + checks):
-        first = errors[0] if errors else None
-        count = len(errors)
-        if first is not None:
-            more = f" (and {count - 1} more)" if count > 1 else ""
-            return "error", f"{first.name} could not be evaluated: {first.reason}{more}"
-        return "error", str(problems[0])
+        if problems:  # a file that cannot be read: its own message says it all, once
+            unread = len(errors)
+            rules = f"; {unread} rule{'s' if unread != 1 else ''} not evaluated" if unread else ""
+            more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+            return "error", f"{problems[0]}{more}{rules}"
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        return "error", f"{errors[0].name} could not be evaluated: {errors[0].reason}{more}"
     vetoes = [o.name for o in checks if o.vetoes]
     if fired and vetoes:
         return (

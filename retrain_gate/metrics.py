@@ -135,7 +135,7 @@ def to_number(value: object, *, metric: str, where: str) -> float | None:
         raise DataError(
             f"{metric} is {value!r}; NaN and infinity are not metric values",
             file=where,
-            hint="leave the value empty (or null) if it is missing",
+            hint="leave the value empty or null if it is missing",
         )
     return number
 

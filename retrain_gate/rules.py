@@ -48,8 +48,12 @@ from retrain_gate.selection import (
 
 def _series_problem(rule: RuleConfig, ctx: Context) -> Outcome | None:
     if ctx.series is None:
-        reason = str(ctx.series_problem) if ctx.series_problem else "no metric series"
-        return error_outcome(rule, f"cannot read the metrics: {reason}")
+        # The file's own error is the model's problem, reported once; the rule points at it.
+        problem = ctx.series_problem
+        if problem is None or problem.file is None:
+            return error_outcome(rule, f"not evaluated: {problem or 'no metric series'}")
+        where = f"{problem.file}, line {problem.line}" if problem.line else problem.file
+        return error_outcome(rule, f"not evaluated: the metric file cannot be read ({where})")
     return None
 
 

@@ -172,14 +172,14 @@ def test_a_declared_format_overrides_the_extension(tmp_path: Path) -> None:
             {"m.csv": "date,acc\n2026-11-01,0.5\n2026-11-02,NaN\n"},
             "m.csv",
             "m.csv:3: acc is 'NaN'; NaN and infinity are not metric values "
-            "(leave the value empty (or null) if it is missing)",
+            "(leave the value empty or null if it is missing)",
         ),
         (
             "infinity in CSV",
             {"m.csv": "date,acc\n2026-11-01,inf\n"},
             "m.csv",
             "m.csv:2: acc is 'inf'; NaN and infinity are not metric values "
-            "(leave the value empty (or null) if it is missing)",
+            "(leave the value empty or null if it is missing)",
         ),
         (
             "NaN in JSON",
@@ -342,12 +342,12 @@ def test_a_bad_metric_file_is_the_models_error_and_exit_3(tmp_path: Path) -> Non
     assert model.decision == "error"
     assert [str(p) for p in model.problems] == [
         "metrics.csv:3: acc is 'NaN'; NaN and infinity are not metric values "
-        "(leave the value empty (or null) if it is missing)"
+        "(leave the value empty or null if it is missing)"
     ]
     assert model.triggers[0].reason == (
-        "cannot read the metrics: metrics.csv:3: acc is 'NaN'; NaN and infinity are not "
-        "metric values (leave the value empty (or null) if it is missing)"
+        "not evaluated: the metric file cannot be read (metrics.csv, line 3)"
     )
+    assert model.summary == f"{model.problems[0]}; 1 rule not evaluated"
     assert report.exit_code == 3
 
 
