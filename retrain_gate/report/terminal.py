@@ -52,6 +52,8 @@ def render_terminal(report: Report, *, color: bool, width: int | None = None) ->
         )
         console.print(line, soft_wrap=True)
         for problem in result.problems:
+            if str(problem) in result.summary:  # already said on the decision line
+                continue
             console.print(Text(f"  error: {problem}", style=STYLES["error"]))
         if result.dispatch is not None:
             console.print(Text(f"  dispatch: {result.dispatch.message}"))
