@@ -158,6 +158,12 @@ def run_action(
         key = step.get("id") or f"step{index}"
         if "uses" in step:
             assert step["uses"].startswith("actions/setup-python@"), step["uses"]
+            # setup-python hashes cache-dependency-path inside the workspace only: the key
+            # file must be there (and be this action's own pyproject.toml) when it runs
+            with_ = {k: evaluate(str(v), context) for k, v in step.get("with", {}).items()}
+            key_file = (workspace / with_["cache-dependency-path"]).resolve()
+            assert key_file.is_relative_to(workspace.resolve()), key_file
+            assert key_file.read_bytes() == (action_path / "pyproject.toml").read_bytes()
             continue  # its work, a Python on PATH, is python_bin
         script = step["run"]
         assert "${{" not in script, f"an expression inside the run script of {step['name']!r}"
@@ -213,7 +219,7 @@ def test_the_action_in_dry_run_on_the_examples(
         tmp_path=tmp_path,
         extra_env={"RETRAIN_GATE_NOW": "2026-11-28", "GITHUB_API_URL": fake_github.url},
     )
-    assert run.codes == {"step0": 0, "step2": 0, "gate": 0}, run.stderr
+    assert run.codes == {"step0": 0, "step1": 0, "step3": 0, "gate": 0}, run.stderr
     # the token is masked before any other step runs
     assert run.stdout["step0"] == f"::add-mask::{TOKEN}\n"
     # installed from the action's folder, into the Python on PATH
@@ -225,6 +231,8 @@ def test_the_action_in_dry_run_on_the_examples(
         check=True,
     ).stdout
     assert installed.startswith(str(python_on_path.parent))
+    # the pip cache key file was only lent to setup-python: nothing is left in the workspace
+    assert not (workspace / ".retrain-gate-pip-key").exists()
 
     outputs = run.outputs
     assert outputs["decision"] == "retrain"
@@ -484,7 +492,7 @@ def test_pr_check_on_a_raised_threshold_shows_old_and_new_and_needs_no_token(
         tmp_path=tmp_path,
         extra_env={**PR_ENV, "RETRAIN_GATE_NOW": PR_NOW, "GITHUB_API_URL": fake_github.url},
     )
-    assert run.codes == {"step0": 0, "step2": 0, "gate": 0}, run.stderr
+    assert run.codes == {"step0": 0, "step1": 0, "step3": 0, "gate": 0}, run.stderr
     assert run.stdout["step0"] == ""  # no token, nothing to mask, and no failure for it
     assert fake_github.requests == []  # the check reads git and files only
     assert "retrain-gate: mode pr-check\n" in run.stdout["gate"]
