@@ -34,7 +34,7 @@ from retrain_gate.config import kinds
 from retrain_gate.durations import parse_amount, parse_duration
 from retrain_gate.kinds import Context, Kind, RuleConfig
 from retrain_gate.results import Role, Status
-from retrain_gate.selection import column_sum, exceeds, mean_and_sd, persistence
+from retrain_gate.selection import anomalous, column_sum, exceeds, mean_and_sd, persistence
 
 _NO_TIME = timedelta(0)
 
@@ -378,6 +378,7 @@ def _anomaly(rule: RuleConfig, days: Days) -> list[Status]:
     metric = str(rule.metric)
     column = ctx.series.columns[metric]
     k = float(rule.options["outside_sigma"])
+    direction = str(rule.options.get("direction", "both"))
     window = rule.options.get("reference_window", 28)
     needed, of_last = persistence(rule)
     ignore = rule.missing == "ignore"
@@ -408,7 +409,7 @@ def _anomaly(rule: RuleConfig, days: Days) -> list[Status]:
             mean, sd = mean_and_sd(
                 size, sums[i] - sums[first], squares[i] - squares[first], scale=scale
             )
-            outside[i] = exceeds(abs(value - mean), k * sd)
+            outside[i] = anomalous(value, mean, sd, k=k, direction=direction)
     failing_before = list(itertools.accumulate(failing, initial=0))
     outside_before = list(itertools.accumulate(outside, initial=0))
     skipped_before = list(itertools.accumulate(missing, initial=0)) if ignore else None

@@ -29,6 +29,7 @@ from retrain_gate.results import Outcome
 from retrain_gate.selection import (
     NoData,
     Observed,
+    anomalous,
     column_sum,
     day,
     exact_scale,
@@ -367,13 +368,16 @@ def evaluate_anomaly(rule: RuleConfig, ctx: Context) -> Outcome:
     Options: `metric`, `outside_sigma: k`, `reference_window` (the last N observations
     before the one judged, or a duration such as `28d`; default 28 observations). The
     mean and sample standard deviation come from the reference window, which never
-    includes the observation judged. Needs 3 reference values. Accepts `for` and
-    `of_last`. Strict: exactly k standard deviations away does not fire.
+    includes the observation judged. Needs 3 reference values. `direction: below` fires
+    only on a fall (accuracy: a jump up after a retraining is no reason to retrain),
+    `above` only on a rise (a loss or an error rate), `both` (default) on either. Accepts
+    `for` and `of_last`. Strict: exactly k standard deviations away does not fire.
     """
     if problem := _series_problem(rule, ctx):
         return problem
     assert ctx.series is not None
     k = float(rule.options["outside_sigma"])
+    direction = str(rule.options.get("direction", "both"))
     window = rule.options.get("reference_window", 28)
     column = ctx.series.columns[str(rule.metric)]
     times = ctx.series.times
@@ -406,25 +410,35 @@ def evaluate_anomaly(rule: RuleConfig, ctx: Context) -> Outcome:
         scale = exact_scale(reference)
         ints = [scaled(v, scale) for v in reference]
         mean, sd = mean_and_sd(len(ints), sum(ints), sum(i * i for i in ints), scale=scale)
-        bands.append((index, value, mean, sd, exceeds(abs(value - mean), k * sd)))
+        bands.append((index, value, mean, sd, anomalous(value, mean, sd, k=k, direction=direction)))
     if not bands:
         return error_outcome(rule, f"no values of {rule.metric} to judge")
     matching = [b for b in bands if b[4]]
     fired = len(matching) >= needed
     index, value, mean, sd, outside = bands[-1]
     distance = abs(value - mean) / sd if sd else float("inf") if value != mean else 0.0
-    where = "outside" if outside else "inside"
-    dates = ", ".join(day(times[b[0]]) for b in matching[-6:])
-    persistence_text = f" on {len(matching)} of the last {of_last} ({dates})" if of_last > 1 else ""
+    sign = {"below": "-", "above": "+"}.get(direction, "±")
+    band = f"{sign}{k:g}σ"
+    latest = (
+        f"{fmt(value)} on {day(times[index])} is {distance:.1f}σ "
+        f"{'below' if value < mean else 'above'} its reference mean {fmt(mean)} (σ {sd:.3g})"
+    )
+    if of_last > 1:  # persistence: what counted first, then the latest value
+        dates = ", ".join(day(times[b[0]]) for b in matching[-6:])
+        counted = f" ({dates})" if matching else ""
+        short = "" if fired else f", needs {needed}"
+        reason = (
+            f"{rule.metric} outside {band} of its reference mean on {len(matching)} of the last "
+            f"{of_last} observations{counted}{short}; latest {latest}"
+        )
+    else:
+        reason = f"{rule.metric} {latest}: {'outside' if outside else 'inside'} {band}"
     return outcome(
         rule,
         status="fired" if fired else "quiet",
         observed=value,
-        threshold=f"{fmt(mean)} ± {k:g}σ",
-        reason=(
-            f"{rule.metric} {fmt(value)} on {day(times[index])} is {distance:.1f}σ from its "
-            f"reference mean {fmt(mean)} (σ {sd:.3g}): {where} ±{k:g}σ{persistence_text}"
-        ),
+        threshold=f"{fmt(mean)} {sign} {k:g}σ",
+        reason=reason,
         recent=rule_points(rule, ctx),
         recent_label=_subject(rule),
     )
@@ -549,6 +563,10 @@ TRIGGERS: dict[str, Kind] = {
             "of_last": SERIES_OPTIONS["of_last"],
             "outside_sigma": {"type": "number", "exclusiveMinimum": 0},
             "reference_window": WINDOW,
+            "direction": {
+                "enum": ["both", "below", "above"],
+                "description": "Which side fires: below (a fall), above (a rise) or both.",
+            },
         },
         required=("metric",),
         evaluate=evaluate_anomaly,

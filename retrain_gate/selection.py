@@ -42,6 +42,16 @@ def exceeds(value: float, limit: float) -> bool:
     return value > limit and not math.isclose(value, limit, rel_tol=REL_TOL, abs_tol=ABS_TOL)
 
 
+def anomalous(value: float, mean: float, sd: float, *, k: float, direction: str) -> bool:
+    """More than k standard deviations from the mean, on the side(s) `direction` names:
+    `below`, `above` or `both`."""
+    if direction == "below":
+        return exceeds(mean - value, k * sd)
+    if direction == "above":
+        return exceeds(value - mean, k * sd)
+    return exceeds(abs(value - mean), k * sd)
+
+
 def fmt(value: float, *, apart_from: float | None = None) -> str:
     """Numbers as people write them: 0.87, 12,500, 0.0312.
 

@@ -179,6 +179,8 @@ def anomaly(rng: random.Random) -> dict[str, Any]:
         options["for"] = needed
         if rng.random() < 0.5:
             options["of_last"] = needed + rng.randint(0, 2)
+    if rng.random() < 0.6:
+        options["direction"] = rng.choice(("both", "below", "above"))
     return options
 
 

@@ -228,7 +228,7 @@ def test_summary_starts_with_the_decision_then_table_then_charts(
     # the text fallback: the series and its threshold on one scale, with the words beside
     spark = next(line for line in lines[details:] if line.startswith("accuracy   "))
     assert re.fullmatch(
-        r"accuracy   [▁▂▃▄▅▆▇█]{30}  min 0\.858 · max 0\.8843 · latest 0\.858", spark
+        r"accuracy   [▁▂▃▄▅▆▇█]{30}  min 0\.858 · max 0\.9044 · latest 0\.858", spark
     )
     limit = lines[lines.index(spark) + 1]
     assert re.fullmatch(r"threshold  ([▁▂▃▄▅▆▇█])\1{29}  0\.87: fires when < 0\.87", limit)
