@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -22,8 +22,42 @@ from retrain_gate.kinds import Kind, RuleConfig
 from retrain_gate.metrics import FORMAT_SUFFIXES, Format, resolve_inside
 
 CONFIG_NAMES = ("retrain-gate.yml", ".github/retrain-gate.yml")
+# the trigger kind that combines other triggers (`rules.evaluate_group`), and its keys
+GROUP = "group"
+GROUP_KEYS: tuple[Literal["all", "any"], ...] = ("all", "any")
 SCHEMA_ID = "https://github.com/retrain-gate/retrain-gate/schema/retrain-gate.schema.json"
 PathPart = str | int
+
+
+def group_mode(rule: RuleConfig) -> Literal["all", "any"]:
+    """A group's mode: `all` (every member must fire) or `any` (one is enough)."""
+    return "all" if "all" in rule.options else "any"
+
+
+def group_members(rule: RuleConfig) -> tuple[RuleConfig, ...]:
+    """A group's member rules, in config order; () for any other rule."""
+    if rule.kind != GROUP:
+        return ()
+    members: tuple[RuleConfig, ...] = rule.options[group_mode(rule)]
+    return members
+
+
+def walk(rules: Iterable[RuleConfig]) -> Iterator[RuleConfig]:
+    """Each rule followed by its members (a group's), depth first."""
+    for rule in rules:
+        yield rule
+        yield from walk(group_members(rule))
+
+
+def located(
+    rules: Iterable[RuleConfig], path: Sequence[PathPart]
+) -> Iterator[tuple[list[PathPart], RuleConfig]]:
+    """Each rule (members included, as `walk`) with its path in the config: `[*path, 0]`,
+    `[*path, 0, "all", 1]`..."""
+    for index, rule in enumerate(rules):
+        where = [*path, index]
+        yield where, rule
+        yield from located(group_members(rule), [*where, group_mode(rule)])
 
 
 @dataclass(frozen=True)
@@ -70,7 +104,14 @@ class ModelConfig:
 
     @property
     def rules(self) -> tuple[RuleConfig, ...]:
-        return self.triggers + self.checks
+        """Every rule: the triggers, then the checks, each group followed by its members.
+        What the load stage reads for; evaluation starts from `triggers` and `checks`."""
+        return tuple(walk(self.triggers + self.checks))
+
+    def located(self) -> Iterator[tuple[list[PathPart], RuleConfig]]:
+        """Every rule (as `rules`) with its path in the config, for located errors."""
+        for key, rules in (("triggers", self.triggers), ("checks", self.checks)):
+            yield from located(rules, ["models", self.name, key])
 
 
 @dataclass(frozen=True)
@@ -237,11 +278,25 @@ def rule_schema(kind: Kind) -> dict[str, Any]:
     }
 
 
+def _editor_rule_schema(kind: Kind) -> dict[str, Any]:
+    """A kind's schema for editors: a group's members are triggers (`$defs/trigger`).
+
+    The per-rule validation (`_rules`) leaves the members out of the group's schema and
+    validates each member on its own, so that an error inside one is located there."""
+    schema = rule_schema(kind)
+    if kind.name == GROUP:
+        schema["properties"] = {
+            key: {**value, "items": {"$ref": "#/$defs/trigger"}} if key in GROUP_KEYS else value
+            for key, value in schema["properties"].items()
+        }
+    return schema
+
+
 def build_schema() -> dict[str, Any]:
     """The JSON Schema of the config, built from the rule and check registries."""
     from retrain_gate.kinds import DURATION
 
-    triggers = [rule_schema(k) for k in kinds("trigger").values()]
+    triggers = [_editor_rule_schema(k) for k in kinds("trigger").values()]
     checks = [rule_schema(k) for k in kinds("check").values()]
     dispatch = {
         "type": "object",
@@ -299,7 +354,7 @@ def build_schema() -> dict[str, Any]:
             },
             "baseline": {"type": "string", "description": "The model card (JSON or YAML)."},
             "dispatch": dispatch,
-            "triggers": {"type": "array", "items": {"anyOf": triggers}},
+            "triggers": {"type": "array", "items": {"$ref": "#/$defs/trigger"}},
             "checks": {"type": "array", "items": {"anyOf": checks}},
         },
         "required": ["triggers"],
@@ -320,6 +375,8 @@ def build_schema() -> dict[str, Any]:
                 "additionalProperties": model,
             },
         },
+        # a trigger is any trigger kind, a group (whose members are triggers) included
+        "$defs": {"trigger": {"anyOf": triggers}},
     }
 
 
@@ -392,7 +449,8 @@ def _kind_of(rule: Mapping[str, Any], role: str, path: list[PathPart], errors: _
 
 
 # JSON Schema keywords that never make an instance invalid.
-_ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "title", "description", "default"})
+# ($defs only holds subschemas for `$ref`: it says nothing about the instance either)
+_ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "title", "description", "default", "$defs"})
 _JSON_TYPES = (dict, list, str, bool, int, float, type(None))
 
 
@@ -426,22 +484,27 @@ def _equal(one: Any, two: Any) -> bool | None:
     return bool(one == two)
 
 
-def _verdict(schema: Any, value: Any) -> bool | None:
+def _verdict(schema: Any, value: Any, root: Any = None) -> bool | None:
     """Whether `value` is valid under the schema: True, False, or None when unsure.
 
     A hand-written check of the keywords our schemas use, so that a valid config is accepted
     without importing jsonschema (a third of a small `check`'s start-up). Anything it does
-    not know is None, and jsonschema decides (and words the error) as before.
+    not know is None, and jsonschema decides (and words the error) as before. `root`: the
+    document a `$ref` such as `#/$defs/trigger` points into (default: `schema` itself).
     """
     if isinstance(schema, bool):
         return schema
     if not isinstance(schema, Mapping) or type(value) not in _JSON_TYPES:
         return None
+    root = schema if root is None else root
     verdicts: list[bool | None] = []
     for keyword, expected in schema.items():
         if keyword in _ANNOTATIONS:
             continue
-        if keyword == "type":
+        if keyword == "$ref":
+            target = _local_ref(root, expected)
+            verdicts.append(None if target is None else _verdict(target, value, root))
+        elif keyword == "type":
             names = [expected] if isinstance(expected, str) else list(expected)
             found = [_is_type(value, n) for n in names]
             verdicts.append(True if True in found else None if None in found else False)
@@ -451,7 +514,7 @@ def _verdict(schema: Any, value: Any) -> bool | None:
         elif keyword == "const":
             verdicts.append(_equal(value, expected))
         elif keyword in ("anyOf", "oneOf"):
-            found = [_verdict(sub, value) for sub in expected]
+            found = [_verdict(sub, value, root) for sub in expected]
             if None in found:
                 verdicts.append(None)
             elif keyword == "anyOf":
@@ -460,10 +523,15 @@ def _verdict(schema: Any, value: Any) -> bool | None:
                 verdicts.append(found.count(True) == 1)
         elif keyword in _OBJECT_KEYWORDS:
             if isinstance(value, dict):
-                verdicts.append(_object_verdict(keyword, expected, schema, value))
+                verdicts.append(_object_verdict(keyword, expected, schema, value, root))
         elif keyword == "items":
             if isinstance(value, list):
-                verdicts.append(_all_of(_verdict(expected, item) for item in value))
+                verdicts.append(_all_of(_verdict(expected, item, root) for item in value))
+        elif keyword in ("minItems", "maxItems"):
+            if isinstance(value, list):
+                verdicts.append(
+                    len(value) >= expected if keyword == "minItems" else len(value) <= expected
+                )
         elif keyword in ("pattern", "minLength", "maxLength"):
             if isinstance(value, str):
                 verdicts.append(
@@ -502,8 +570,21 @@ _OBJECT_KEYWORDS = frozenset(
 )
 
 
+def _local_ref(root: Any, ref: object) -> Any:
+    """The subschema `#/a/b` names inside `root`; None for anything else (jsonschema then
+    resolves it)."""
+    if not isinstance(ref, str) or not ref.startswith("#/"):
+        return None
+    target = root
+    for part in ref[2:].split("/"):
+        if not isinstance(target, Mapping) or part not in target:
+            return None
+        target = target[part]
+    return target
+
+
 def _object_verdict(
-    keyword: str, expected: Any, schema: Mapping[str, Any], value: dict[Any, Any]
+    keyword: str, expected: Any, schema: Mapping[str, Any], value: dict[Any, Any], root: Any
 ) -> bool | None:
     if keyword == "required":
         return all(name in value for name in expected)
@@ -512,11 +593,13 @@ def _object_verdict(
     if keyword == "maxProperties":
         return len(value) <= expected
     if keyword == "propertyNames":
-        return _all_of(_verdict(expected, name) for name in value)
+        return _all_of(_verdict(expected, name, root) for name in value)
     properties = schema.get("properties", {})
     if keyword == "properties":
-        return _all_of(_verdict(properties[k], v) for k, v in value.items() if k in properties)
-    return _all_of(_verdict(expected, v) for k, v in value.items() if k not in properties)
+        return _all_of(
+            _verdict(properties[k], v, root) for k, v in value.items() if k in properties
+        )
+    return _all_of(_verdict(expected, v, root) for k, v in value.items() if k not in properties)
 
 
 def _check_with(
@@ -544,6 +627,12 @@ def _check_with(
             )
     if error.validator == "required":
         raise errors.fail(f"{dotted(where)}: {error.message}", where)
+    if error.validator == "minItems" and where and where[-1] in GROUP_KEYS:
+        raise errors.fail(
+            f"{dotted(where)} is empty",
+            where,
+            hint="a group needs at least one member rule",
+        )
     # oneOf: [{required: [workflow]}, {required: [event_type]}]: name the keys, not the schema
     alternatives = [alt.get("required", [None])[0] for alt in error.schema.get("oneOf", [])]
     if error.validator == "oneOf" and alternatives and all(alternatives):
@@ -602,28 +691,49 @@ def _semantic(rule: Mapping[str, Any], kind: Kind, path: list[PathPart], errors:
                 )
 
 
-def _rules(data: Any, role: str, path: list[PathPart], errors: _Errors) -> Iterator[RuleConfig]:
-    names: dict[str, int] = {}
+def _rules(
+    data: Any,
+    role: str,
+    path: list[PathPart],
+    errors: _Errors,
+    names: dict[str, list[PathPart]] | None = None,
+) -> Iterator[RuleConfig]:
+    """The rules of a `triggers:` or `checks:` list (or a group's members: `names` is then
+    the model's, since a name is unique among all the model's triggers, members included)."""
+    names = {} if names is None else names
     for index, rule in enumerate(data or []):
         where = [*path, index]
         if not isinstance(rule, Mapping):
             raise errors.fail(f"{dotted(where)} must be a mapping with a name", where)
+        grouped = next((key for key in GROUP_KEYS if key in rule), None)
+        if role == "check" and grouped is not None:
+            raise errors.fail(
+                f"{dotted(where)}: checks cannot be grouped with `{grouped}:`",
+                [*where, grouped],
+                key=True,
+                hint="every error-level check vetoes a retrain on its own: write the checks "
+                "one by one (all/any groups are for triggers)",
+            )
         kind = _kind_of(rule, role, where, errors)
         _check_with(rule_schema(kind), rule, where, errors)
         _semantic(rule, kind, where, errors)
         name = str(rule["name"])
         if name in names:
             raise errors.fail(
-                f"two {role}s are named {name!r} ({dotted([*path, names[name]])} "
-                f"and {dotted(where)})",
+                f"two {role}s are named {name!r} ({dotted(names[name])} and {dotted(where)})",
                 [*where, "name"],
-                hint="names must be unique",
+                hint="names must be unique, group members included"
+                if any(part in GROUP_KEYS for part in (*names[name][3:], *where[3:]))
+                else "names must be unique",
             )
-        names[name] = index
+        names[name] = where
         line, _ = position(errors.node, where)
         options = {
             k: v for k, v in rule.items() if k not in ("name", "kind", "severity", "missing")
         }
+        if kind.name == GROUP:
+            mode = "all" if "all" in rule else "any"
+            options[mode] = tuple(_rules(rule[mode], role, [*where, mode], errors, names))
         yield RuleConfig(
             name=name,
             kind=kind.name,
@@ -758,9 +868,9 @@ def parse_config(text: str, *, display: str, root: Path) -> Config:
         triggers = tuple(_rules(spec.get("triggers"), "trigger", [*path, "triggers"], errors))
         checks = tuple(_rules(spec.get("checks"), "check", [*path, "checks"], errors))
         for key, rules in (("triggers", triggers), ("checks", checks)):
-            for index, rule in enumerate(rules):
+            for where, rule in located(rules, [*path, key]):
                 for relative, _ in kinds(rule.role)[rule.kind].inputs(rule.options):
-                    _check_inside(relative, root, "data file", [*path, key, index], errors)
+                    _check_inside(relative, root, "data file", where, errors)
         if not triggers:
             raise errors.fail(
                 f"model {name!r} has no triggers",
@@ -768,7 +878,7 @@ def parse_config(text: str, *, display: str, root: Path) -> Config:
                 hint="add at least one trigger rule",
             )
         if source is None:
-            for rule in (*triggers, *checks):
+            for rule in walk((*triggers, *checks)):
                 if kinds(rule.role)[rule.kind].uses_series:
                     raise ConfigError(
                         f"{rule.role} {rule.name!r} reads metrics, "
@@ -778,7 +888,7 @@ def parse_config(text: str, *, display: str, root: Path) -> Config:
                         hint="add metrics: {path: ..., time: date}",
                     )
         if "baseline" not in spec:
-            for rule in triggers:
+            for rule in walk(triggers):
                 if kinds("trigger")[rule.kind].uses_baseline:
                     raise ConfigError(
                         f"trigger {rule.name!r} compares with the model card, but model {name!r} "

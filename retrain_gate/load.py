@@ -57,7 +57,8 @@ def problem(error: GateError) -> Problem:
 
 
 def series_fields(model: ModelConfig) -> tuple[set[str], set[str]]:
-    """(numeric metrics, presence-only fields) the model's rules read from its series."""
+    """(numeric metrics, presence-only fields) the model's rules (group members included)
+    read from its series."""
     metrics: set[str] = set()
     presence: set[str] = set()
     for rule in model.rules:
@@ -156,7 +157,7 @@ def _unflatten(fields: Mapping[str, object]) -> dict[str, object]:
 def check_metrics_exist(config: Config, model: ModelConfig, present: Collection[str]) -> None:
     """A rule naming a metric that the metric file does not provide is a config error."""
     numeric, _ = series_fields(model)
-    for rule in model.rules:
+    for path, rule in model.located():  # group members too, each at its own line
         if rule.metric and rule.metric in numeric and rule.metric not in present:
             assert model.metrics is not None
             available = sorted(available_fields(config, model))  # only on this error path
@@ -164,15 +165,7 @@ def check_metrics_exist(config: Config, model: ModelConfig, present: Collection[
             hint = (
                 f"did you mean {close[0]!r}?" if close else f"it has: {', '.join(available[:15])}"
             )
-            siblings = model.triggers if rule.role == "trigger" else model.checks
-            where: list[str | int] = [
-                "models",
-                model.name,
-                f"{rule.role}s",
-                siblings.index(rule),
-                "metric",
-            ]
-            line, column = locate(config, where)
+            line, column = locate(config, [*path, "metric"])
             raise ConfigError(
                 f"{rule.role} {rule.name!r} reads metric {rule.metric!r}, which "
                 f"{model.metrics.path} does not provide",

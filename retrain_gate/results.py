@@ -5,6 +5,7 @@ Reporters (terminal, Markdown, JSON, annotations) only render these objects.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -48,6 +49,8 @@ class Outcome:
     recent_label: str | None = None  # what `recent` holds: "accuracy (mean over 7d)"
     # for threshold-like rules: the numeric line to draw in a chart
     limit: float | None = None
+    # a group's (all/any) members' outcomes, in config order; empty for any other rule
+    members: tuple[Outcome, ...] = ()
 
     @property
     def vetoes(self) -> bool:
@@ -55,6 +58,14 @@ class Outcome:
         return (
             self.role == "check" and self.severity == "error" and self.status in ("failed", "error")
         )
+
+
+def with_members(outcomes: Iterable[Outcome], *, depth: int = 0) -> Iterator[tuple[int, Outcome]]:
+    """Each outcome with its depth, followed by its members (depth + 1), depth first: the
+    rows of a report table, a group's members indented under it."""
+    for outcome in outcomes:
+        yield depth, outcome
+        yield from with_members(outcome.members, depth=depth + 1)
 
 
 @dataclass(frozen=True)

@@ -842,3 +842,176 @@ def test_anomaly_one_outlier_of_three_is_not_enough(tmp_path: Path) -> None:
         "score outside ±3σ of its reference mean on 1 of the last 3 observations (2026-11-21), "
         "needs 2; latest 1 on 2026-11-23 is "
     )
+
+
+# --- group: all / any ---------------------------------------------------------------------
+
+# accuracy under 0.87 on the last two days; rows +30% on the card's 10,000
+GROUP_CSV = daily_csv({"accuracy": [0.9, 0.86, 0.85], "rows": [10000, 11000, 13000]})
+GROUP_CARD = {"trained_at": "2026-10-20T00:00:00Z", "rows": 10000}
+LOW = "{name: low-accuracy, metric: accuracy, below: 0.87, for: 2}"
+LOW_REASON = "accuracy 0.86, 0.85 < 0.87 on 2 consecutive observations (2026-11-02, 2026-11-03)"
+STALE = "{name: stale, max_age: 30d}"
+STALE_REASON = "model trained 2026-10-20, 22.0 days ago: not older than 30d"
+
+
+def more_data(growth: str) -> str:
+    return f"{{name: more-data, metric: rows, growth_since_baseline: {growth}}}"
+
+
+def group_gate(root: Path, rule: str, *, card: dict[str, object] = GROUP_CARD) -> Report:
+    files = {"metrics.csv": GROUP_CSV, "card.json": json.dumps(card)}
+    return run_gate(root, [rule], files=files, baseline="card.json")
+
+
+def test_all_fires_when_every_member_fires(tmp_path: Path) -> None:
+    rule = f"{{name: accuracy-and-volume, all: [{LOW}, {more_data('20%')}]}}"
+    (model,) = group_gate(tmp_path, rule).models
+    (group,) = model.triggers
+    assert seen(group) == (
+        "fired",
+        "2 of 2 fired",
+        "all of 2",
+        f"all 2 fired: low-accuracy ({LOW_REASON}); more-data (rows 13,000 on 2026-11-03 vs "
+        "10,000 at training: +30.0%, more than 20%)",
+    )
+    assert (group.kind, group.line) == ("group", 7)
+    assert [(m.name, m.kind, m.status, m.line) for m in group.members] == [
+        ("low-accuracy", "threshold", "fired", 7),
+        ("more-data", "data_growth", "fired", 7),
+    ]
+    assert (model.decision, model.summary) == (
+        "retrain",
+        "accuracy-and-volume fired; no checks configured",
+    )
+
+
+def test_all_is_quiet_when_one_member_is_quiet_and_a_firing_member_does_not_retrain(
+    tmp_path: Path,
+) -> None:
+    rule = f"{{name: accuracy-and-volume, all: [{LOW}, {more_data('50%')}]}}"
+    (model,) = group_gate(tmp_path, rule).models
+    (group,) = model.triggers
+    assert seen(group) == (
+        "quiet",
+        "1 of 2 fired",
+        "all of 2",
+        "1 of 2 fired, all needed: low-accuracy fired; more-data quiet (rows 13,000 on "
+        "2026-11-03 vs 10,000 at training: +30.0%, not more than 50%)",
+    )
+    assert [m.status for m in group.members] == ["fired", "quiet"]
+    assert (model.decision, model.summary) == ("skip", "no trigger fired (1 quiet)")
+
+
+def test_all_with_no_member_firing(tmp_path: Path) -> None:
+    rule = f"{{name: g, all: [{STALE}, {more_data('50%')}]}}"
+    (group,) = group_gate(tmp_path, rule).models[0].triggers
+    assert seen(group) == (
+        "quiet",
+        "0 of 2 fired",
+        "all of 2",
+        f"none of 2 fired, all needed: stale ({STALE_REASON}); more-data (rows 13,000 on "
+        "2026-11-03 vs 10,000 at training: +30.0%, not more than 50%)",
+    )
+
+
+def test_any_fires_when_one_member_fires(tmp_path: Path) -> None:
+    rule = f"{{name: any-reason, any: [{LOW}, {STALE}]}}"
+    (model,) = group_gate(tmp_path, rule).models
+    (group,) = model.triggers
+    assert seen(group) == (
+        "fired",
+        "1 of 2 fired",
+        "any of 2",
+        f"1 of 2 fired, one is enough: low-accuracy fired ({LOW_REASON}); stale quiet",
+    )
+    assert model.decision == "retrain"
+
+
+def test_any_is_quiet_when_no_member_fires(tmp_path: Path) -> None:
+    rule = f"{{name: any-reason, any: [{STALE}, {more_data('50%')}]}}"
+    (model,) = group_gate(tmp_path, rule).models
+    (group,) = model.triggers
+    assert seen(group) == (
+        "quiet",
+        "0 of 2 fired",
+        "any of 2",
+        f"none of 2 fired: stale ({STALE_REASON}); more-data (rows 13,000 on 2026-11-03 vs "
+        "10,000 at training: +30.0%, not more than 50%)",
+    )
+    assert model.decision == "skip"
+
+
+def test_a_member_error_makes_the_group_an_error_even_when_another_fired(
+    tmp_path: Path,
+) -> None:
+    """Fail closed: an `any` group with a firing member and a member that cannot be
+    evaluated (the card has no `rows`) is an error, not a retrain on a partial picture."""
+    rule = f"{{name: any-reason, any: [{LOW}, {more_data('20%')}]}}"
+    card: dict[str, object] = {"trained_at": "2026-10-20T00:00:00Z"}
+    (model,) = group_gate(tmp_path, rule, card=card).models
+    (group,) = model.triggers
+    member_reason = (
+        "the model card card.json has no value for rows (looked for `rows` and `metrics.rows`)"
+    )
+    assert seen(group) == (
+        "error",
+        None,
+        None,
+        f"member more-data could not be evaluated ({member_reason})",
+    )
+    assert [m.status for m in group.members] == ["fired", "error"]
+    assert model.decision == "error"
+    assert model.summary == (
+        f"any-reason could not be evaluated: member more-data could not be evaluated "
+        f"({member_reason})"
+    )
+
+
+def test_several_member_errors_are_each_named(tmp_path: Path) -> None:
+    rule = "{name: g, all: [{name: a, metric: accuracy, below: 0.8, for: 5}, " + (
+        "{name: b, metric: rows, above: 5, for: 4}]}"
+    )
+    (group,) = group_gate(tmp_path, rule).models[0].triggers
+    assert seen(group) == (
+        "error",
+        None,
+        None,
+        "members a, b could not be evaluated: a (only 3 observations of accuracy; the rule "
+        "needs 5); b (only 3 observations of rows; the rule needs 4)",
+    )
+
+
+def test_groups_nest(tmp_path: Path) -> None:
+    rule = f"{{name: outer, any: [{STALE}, {{name: inner, all: [{LOW}, {more_data('20%')}]}}]}}"
+    (model,) = group_gate(tmp_path, rule).models
+    (outer,) = model.triggers
+    assert seen(outer) == (
+        "fired",
+        "1 of 2 fired",
+        "any of 2",
+        f"1 of 2 fired, one is enough: stale quiet; inner fired (all 2 fired: low-accuracy "
+        f"({LOW_REASON}); more-data (rows 13,000 on 2026-11-03 vs 10,000 at training: +30.0%, "
+        "more than 20%))",
+    )
+    stale, inner = outer.members
+    assert (stale.status, inner.kind, inner.status) == ("quiet", "group", "fired")
+    assert [m.name for m in inner.members] == ["low-accuracy", "more-data"]
+    assert (model.decision, model.summary) == ("retrain", "outer fired; no checks configured")
+
+
+def test_a_long_member_reason_is_shortened_in_the_group_reason_only() -> None:
+    from retrain_gate.kinds import RuleConfig
+    from retrain_gate.rules import group_outcome
+
+    words = " ".join(f"word{i}" for i in range(60))  # 469 characters
+    member = Outcome("long", "threshold", "trigger", "quiet", 1.0, "< 0.5", words)
+    short = Outcome("short", "model_age", "trigger", "quiet", "3.0d", "> 30d", "young")
+    group = RuleConfig("g", "group", "trigger", {"any": ()})
+    result = group_outcome(group, [member, short])
+    # cut at a space within 160 characters, the ellipsis included: word0 to word23 are
+    # 10 * 6 + 14 * 7 - 1 = 157 characters
+    kept = " ".join(f"word{i}" for i in range(24))
+    assert result.reason == f"none of 2 fired: long ({kept} …); short (young)"
+    assert result.members == (member, short)
+    assert result.members[0].reason == words
