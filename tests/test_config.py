@@ -371,3 +371,234 @@ def test_a_bad_amount_says_what_an_amount_is(tmp_path: Path) -> None:
         "retrain-gate.yml:7:57: models.m.triggers[0].drop_from_baseline: '3 percent' is not "
         "valid here (A number (absolute) or a percentage such as '3%' (relative).)"
     )
+
+
+# --- trigger groups (all / any) ---------------------------------------------------------------
+
+GROUPED = HEAD + (
+    "    baseline: card.json\n"
+    "    triggers:\n"
+    "      - name: accuracy-and-volume\n"  # line 7
+    "        all:\n"
+    "          - {name: low-accuracy, metric: accuracy, below: 0.87, for: 2}\n"
+    "          - name: more-data\n"  # line 10
+    "            metric: rows\n"
+    "            growth_since_baseline: 20%\n"
+    "      - name: any-drift\n"  # line 13
+    "        any:\n"
+    "          - {name: stale, max_age: 30d}\n"
+    "          - name: inner\n"  # line 16
+    "            all:\n"
+    "              - {name: psi-age, psi: {reference: r.json, current: c.json}, above: 0.25}\n"
+)
+
+
+def test_a_group_is_typed_with_its_members_each_at_its_own_line(tmp_path: Path) -> None:
+    write(tmp_path, {"retrain-gate.yml": GROUPED})
+    model = load_config(tmp_path / "retrain-gate.yml").models["m"]
+    both, either = model.triggers
+    assert (both.name, both.kind, both.line, set(both.options)) == (
+        "accuracy-and-volume",
+        "group",
+        7,
+        {"all"},
+    )
+    assert [(r.name, r.kind, r.role, r.line) for r in both.options["all"]] == [
+        ("low-accuracy", "threshold", "trigger", 9),
+        ("more-data", "data_growth", "trigger", 10),
+    ]
+    stale, inner = either.options["any"]
+    assert (either.line, stale.line, inner.kind, inner.line) == (13, 15, "group", 16)
+    assert [r.name for r in model.rules] == [
+        "accuracy-and-volume",
+        "low-accuracy",
+        "more-data",
+        "any-drift",
+        "stale",
+        "inner",
+        "psi-age",
+    ]
+    assert [(p[2:], r.name) for p, r in model.located()][-1] == (
+        ["triggers", 1, "any", 1, "all", 0],
+        "psi-age",
+    )
+
+
+def test_an_unknown_key_inside_a_member_is_located_at_the_member(tmp_path: Path) -> None:
+    text = GROUPED.replace("20%\n", "20%\n            windw: 3\n")
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:13:13: unknown key 'windw' in models.m.triggers[0].all[1] "
+        "(did you mean 'window'?)"
+    )
+
+
+def test_an_unknown_option_of_a_nested_member_suggests_the_right_one(tmp_path: Path) -> None:
+    text = GROUPED.replace("above: 0.25}", "above: 0.25, descripton: x}")
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:18:89: unknown key 'descripton' in models.m.triggers[1].any[1].all[0] "
+        "(did you mean 'description'?)"
+    )
+
+
+def test_a_member_may_not_reuse_the_name_of_another_rule(tmp_path: Path) -> None:
+    text = GROUPED.replace("{name: stale,", "{name: low-accuracy,")
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:15:20: two triggers are named 'low-accuracy' "
+        "(models.m.triggers[0].all[0] and models.m.triggers[1].any[0]) "
+        "(names must be unique, group members included)"
+    )
+
+
+def test_a_member_may_not_reuse_the_name_of_its_group(tmp_path: Path) -> None:
+    text = GROUPED.replace("{name: stale,", "{name: any-drift,")
+    assert config_error(tmp_path, text).startswith(
+        "retrain-gate.yml:15:20: two triggers are named 'any-drift' "
+        "(models.m.triggers[1] and models.m.triggers[1].any[0])"
+    )
+
+
+def test_a_group_with_both_all_and_any(tmp_path: Path) -> None:
+    member = FLOOR.strip()[2:]
+    text = HEAD + f"    triggers:\n      - {{name: g, all: [{member}], any: [{member}]}}\n"
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:6:76: models.m.triggers[0].any: a group is `all:` (every member must "
+        "fire) or `any:` (one is enough), not both"
+    )
+
+
+def test_an_empty_group(tmp_path: Path) -> None:
+    text = HEAD + "    triggers:\n      - {name: g, any: []}\n"
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:6:24: models.m.triggers[0].any is empty "
+        "(a group needs at least one member rule)"
+    )
+
+
+def test_a_member_that_is_not_a_mapping(tmp_path: Path) -> None:
+    text = HEAD + "    triggers:\n      - {name: g, any: [floor]}\n"
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:6:25: models.m.triggers[0].any[0] must be a mapping with a name"
+    )
+
+
+def test_checks_cannot_be_grouped(tmp_path: Path) -> None:
+    text = HEAD + "    triggers:\n" + FLOOR
+    text += (
+        "    checks:\n      - name: data-ok\n        all:\n          - {name: f, freshness: 2d}\n"
+    )
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:9:9: models.m.checks[0]: checks cannot be grouped with `all:` "
+        "(every error-level check vetoes a retrain on its own: write the checks one by one "
+        "(all/any groups are for triggers))"
+    )
+
+
+def test_a_member_reading_metrics_needs_metrics(tmp_path: Path) -> None:
+    text = "version: 1\nmodels:\n  m:\n    baseline: card.json\n    triggers:\n"
+    text += "      - name: g\n        any:\n          - {name: age, max_age: 3d}\n"
+    text += "          - {name: floor, metric: accuracy, below: 0.8}\n"
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:9: trigger 'floor' reads metrics, but model 'm' has no `metrics:` "
+        "(add metrics: {path: ..., time: date})"
+    )
+
+
+def test_a_member_comparing_with_the_card_needs_a_baseline(tmp_path: Path) -> None:
+    text = HEAD + "    triggers:\n      - name: g\n        all:\n" + "    " + FLOOR
+    text += "          - {name: d, metric: accuracy, drop_from_baseline: 3%}\n"
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:9: trigger 'd' compares with the model card, but model 'm' has no "
+        "`baseline:` (add baseline: path/to/model_card.json)"
+    )
+
+
+def test_a_member_data_file_escaping_the_repository_is_located_at_the_member(
+    tmp_path: Path,
+) -> None:
+    text = GROUPED.replace("reference: r.json", "reference: ../r.json")
+    assert config_error(tmp_path, text).startswith(
+        "retrain-gate.yml:18:17: data file '../r.json' points outside the repository"
+    )
+
+
+def test_a_member_naming_an_unknown_metric_is_a_config_error_at_the_member(
+    tmp_path: Path,
+) -> None:
+    text = GROUPED.replace("metric: rows", "metric: rwos")
+    csv = daily_csv({"accuracy": [0.9, 0.8], "rows": [10, 20]})
+    files = {"metrics.csv": csv, "card.json": '{"rows": 10}', "r.json": "{}", "c.json": "{}"}
+    write(tmp_path, {"retrain-gate.yml": text, **files})
+    config = load_config(tmp_path / "retrain-gate.yml")
+    with pytest.raises(ConfigError) as caught:
+        check(config, now=datetime(2026, 11, 3, tzinfo=timezone.utc))
+    assert str(caught.value).replace(str(tmp_path) + "/", "") == (
+        "retrain-gate.yml:11:21: trigger 'more-data' reads metric 'rwos', which metrics.csv "
+        "does not provide (did you mean 'rows'?)"
+    )
+
+
+def test_members_metrics_and_files_are_loaded(tmp_path: Path) -> None:
+    from retrain_gate.load import load_model, series_fields
+
+    hist = '{"features": {"age": {"bins": [0, 1, 2], "counts": [5, 5]}}}'
+    csv = daily_csv({"accuracy": [0.9, 0.8], "rows": [10, 20], "unused": [1, 2]})
+    files = {"metrics.csv": csv, "card.json": '{"rows": 10}', "r.json": hist, "c.json": hist}
+    write(tmp_path, {"retrain-gate.yml": GROUPED, **files})
+    config = load_config(tmp_path / "retrain-gate.yml")
+    model = config.models["m"]
+    assert series_fields(model) == ({"accuracy", "rows"}, set())
+    data = load_model(config, model)
+    assert data.problems == ()
+    assert data.series is not None and set(data.series.columns) == {"accuracy", "rows"}
+    assert set(data.files) == {"r.json", "c.json"}
+
+
+def test_the_fast_validator_accepts_groups_as_jsonschema_does() -> None:
+    """A grouped config is accepted by the hand-written validator alone (no jsonschema at
+    start-up), and where it is sure about a group rule it agrees with jsonschema."""
+    import jsonschema
+    import yaml
+
+    from retrain_gate import config as config_module
+    from retrain_gate.config import build_schema, kinds, rule_schema
+
+    data = yaml.safe_load(GROUPED)
+    schema = build_schema()
+    assert config_module._verdict(schema, data) is True
+    assert jsonschema.Draft202012Validator(schema).is_valid(data)
+    group_schema = rule_schema(kinds("trigger")["group"])
+    member = {"name": "a", "max_age": "3d"}
+    variants = [
+        {"name": "g", "all": [member]},
+        {"name": "g", "any": [member, member]},
+        {"name": "g", "all": []},
+        {"name": "g", "all": member},
+        {"name": "g", "all": [member], "any": [member]},
+        {"name": "g", "all": [member], "below": 0.5},
+        {"name": "g", "kind": "group", "any": [member], "description": "either"},
+        {"all": [member]},
+    ]
+    validator = jsonschema.Draft202012Validator(group_schema)
+    for variant in variants:
+        verdict = config_module._verdict(group_schema, variant)
+        assert verdict is not None, variant
+        assert verdict == validator.is_valid(variant), variant
+    # and in the whole schema, where members are `$ref`s to a trigger
+    whole = jsonschema.Draft202012Validator(schema)
+    for member_variant in (member, {"name": "a", "max_age": "3 days"}, {"name": "a"}, "x"):
+        for key in ("all", "any"):
+            rule = {"name": "g", key: [{"name": "h", "any": [member_variant]}]}
+            config = {"version": 1, "models": {"m": {"triggers": [rule]}}}
+            verdict = config_module._verdict(schema, config)
+            assert verdict in (None, whole.is_valid(config)), config
+
+
+def test_an_editor_flags_a_misspelled_key_inside_a_member() -> None:
+    import jsonschema
+    import yaml
+
+    from retrain_gate.config import build_schema
+
+    data = yaml.safe_load(GROUPED.replace("growth_since_baseline", "growth_since_baselin"))
+    errors = list(jsonschema.Draft202012Validator(build_schema()).iter_errors(data))
+    assert [list(e.absolute_path) for e in errors] == [["models", "m", "triggers", 0]]
