@@ -75,15 +75,26 @@ def test_rules_md_names_every_kind_and_option() -> None:
 
 
 def full_report() -> dict[str, Any]:
-    """A JSON report with every optional part present: a problem, a dispatch, both roles."""
+    """A JSON report with every optional part present: a problem, a dispatch, both roles,
+    a group with a member."""
     now = datetime(2026, 11, 28, tzinfo=timezone.utc)
     trigger = Outcome("floor", "threshold", "trigger", "fired", 0.85, "< 0.87", "low", "error")
+    group = Outcome(
+        "floor-and-age",
+        "group",
+        "trigger",
+        "fired",
+        "1 of 1 fired",
+        "all of 1",
+        "1 of 1 fired: floor (low)",
+        members=(trigger,),
+    )
     check = Outcome("rows", "range", "check", "passed", 5000.0, ">= 1,000", "ok", "warn", "rows")
     model = ModelResult(
         model="churn",
         decision="retrain",
         summary="floor fired",
-        triggers=(trigger,),
+        triggers=(trigger, group),
         checks=(check,),
         problems=(Problem("is empty", 3, "metrics/daily.csv", 1),),
         dispatch=DispatchResult("dry-run", "would dispatch", "POST", "https://x", {"ref": "m"}),

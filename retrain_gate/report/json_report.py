@@ -26,6 +26,7 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
         "threshold": outcome.threshold,
         "reason": outcome.reason,
         "config_line": outcome.line,
+        "members": [outcome_json(m) for m in outcome.members],
     }
 
 

@@ -14,7 +14,14 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from retrain_gate.report.common import DECISION_TEXT, ICONS, show_observed, show_value
-from retrain_gate.results import DispatchResult, ModelResult, Outcome, Point, Report
+from retrain_gate.results import (
+    DispatchResult,
+    ModelResult,
+    Outcome,
+    Point,
+    Report,
+    with_members,
+)
 from retrain_gate.selection import day, fmt
 
 DECISION_ICONS = {"retrain": "🔁", "blocked": "⛔", "skip": "✅", "error": "💥"}
@@ -54,10 +61,13 @@ def headline(result: ModelResult) -> str:
     )
 
 
-def outcome_row(outcome: Outcome) -> str:
+def outcome_row(outcome: Outcome, *, depth: int = 0) -> str:
+    """One table row; a group's member (depth 1, 2...) is indented under the group."""
     status = f"{ICONS[outcome.status]} {outcome.status}"
+    # leading spaces vanish in a table cell: non-breaking ones indent the member
+    indent = f"{'&nbsp;' * 2 * depth}└ " if depth else ""
     cells = (
-        cell(outcome.name),
+        indent + cell(outcome.name),
         f"{outcome.role} · {outcome.kind}",
         cell(show_observed(outcome)),
         cell(show_value(outcome.threshold)),
@@ -102,7 +112,7 @@ def model_section(result: ModelResult) -> list[str]:
     if result.outcomes:
         lines.append("| rule | kind | observed | threshold | status | reason |")
         lines.append("| --- | --- | --- | --- | --- | --- |")
-        lines.extend(outcome_row(o) for o in result.outcomes)
+        lines.extend(outcome_row(o, depth=depth) for depth, o in with_members(result.outcomes))
         lines.append("")
     lines.extend(charts_section(result))
     return lines
@@ -206,7 +216,8 @@ def mermaid_chart(outcome: Outcome) -> list[str]:
 
 
 def charts_section(result: ModelResult) -> list[str]:
-    outcomes = [o for o in result.outcomes if charted(o)]
+    # a group's members are charted like the rules at the top level
+    outcomes = [o for _, o in with_members(result.outcomes) if charted(o)]
     if not outcomes:
         return []
     rules = "rule" if len(outcomes) == 1 else "rules"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 
 from retrain_gate.report.common import DECISION_TEXT, show_observed, show_value
-from retrain_gate.results import ModelResult, Report
+from retrain_gate.results import ModelResult, Report, with_members
 
 STYLES = {
     "fired": "bold yellow",
@@ -64,9 +64,10 @@ def render_terminal(report: Report, *, color: bool, width: int | None = None) ->
         )
         for column in ("rule", "kind", "observed", "threshold", "status", "reason"):
             table.add_column(column, overflow="fold", no_wrap=column not in ("reason",))
-        for o in result.outcomes:
+        for depth, o in with_members(result.outcomes):
+            # a group's members are indented under it
             table.add_row(
-                escape(o.name),
+                escape(f"{'  ' * depth}└ {o.name}" if depth else o.name),
                 o.kind,
                 escape(show_observed(o)),
                 escape(show_value(o.threshold)),
