@@ -20,6 +20,9 @@ What "as if it had run that day" means here:
   be judged on the files as they are now: they are evaluated from the day of the newest
   observation on; before it a trigger of that kind is quiet and a check passes, and the
   model's `not_replayed` names them.
+- A group (`all:`/`any:`) is judged from its members, each replayed as the rules above (a
+  member comparing with the card is quiet before `trained_at`, a file member is judged from
+  the newest observation's day on). A day's `fired` names the group, not its members.
 - Cooldown: a day decided `retrain` within the model's `dispatch.cooldown` of the last
   retrain the replay itself dispatched is `held` (counted apart from retrains; it does not
   restart the cooldown). `in_flight` cannot be replayed (there are no runs) and is ignored.
@@ -35,13 +38,13 @@ from datetime import date, datetime, time, timedelta, timezone
 from operator import add
 from typing import Literal, TypeVar
 
-from retrain_gate.config import ModelConfig, kinds
+from retrain_gate.config import ModelConfig, group_members, kinds
 from retrain_gate.decide import blocking_errors, decide
 from retrain_gate.errors import UsageError
 from retrain_gate.evaluate import context_for
 from retrain_gate.kinds import Context, Kind, RuleConfig, outcome
 from retrain_gate.load import ModelData
-from retrain_gate.replay import Days, statuses
+from retrain_gate.replay import Days, group_statuses, statuses
 from retrain_gate.results import Decision, Outcome, Problem, Status
 from retrain_gate.selection import day as show_day
 
@@ -161,14 +164,22 @@ def backtest_model(model: ModelConfig, data: ModelData, *, start: date, end: dat
     before_files = bisect.bisect_left(dates, files_from) if files_from is not None else 0
     rules = [(r, kinds(r.role)[r.kind]) for r in (*model.triggers, *model.checks)]
     triggers = len(model.triggers)
-    columns = []
-    for rule, kind in rules:
+
+    def column_of(rule: RuleConfig, kind: Kind) -> list[Status]:
+        members = group_members(rule)
+        if members:  # a group: from its members' days, each replayed as a rule of its own
+            member_kinds = kinds("trigger")
+            return group_statuses(
+                rule, [column_of(m, member_kinds[m.kind]) for m in members], len(days)
+            )
         column = statuses(rule, kind, days)
         if kind.inputs(rule.options):  # judged only from the newest observation's day on
             column[:before_files] = ["quiet" if rule.role == "trigger" else "passed"] * before_files
         if kind.uses_baseline:  # the model was not trained yet
             column[:before_card] = ["quiet"] * before_card
-        columns.append(column)
+        return column
+
+    columns = [column_of(rule, kind) for rule, kind in rules]
     rows = zip(*columns) if columns else iter([()] * count)
     decided: dict[tuple[Status, ...], _Decided] = {}
     # the last retrain the replay dispatched: its day, and when its run was replayed
@@ -294,6 +305,23 @@ def _daily(first: _Day, count: int) -> list[_Day]:
 def _replay_rule(
     rule: RuleConfig, kind: Kind, ctx: Context, *, before_card: bool, files_current: bool
 ) -> Outcome:
+    if members := group_members(rule):  # each member replayed as a rule of its own
+        from retrain_gate.rules import group_outcome
+
+        member_kinds = kinds("trigger")
+        return group_outcome(
+            rule,
+            [
+                _replay_rule(
+                    m,
+                    member_kinds[m.kind],
+                    ctx,
+                    before_card=before_card,
+                    files_current=files_current,
+                )
+                for m in members
+            ],
+        )
     if before_card and kind.uses_baseline:
         assert ctx.baseline is not None and ctx.baseline.trained_at is not None
         return outcome(

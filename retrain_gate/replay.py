@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from retrain_gate.config import kinds
+from retrain_gate.config import group_members, group_mode, kinds
 from retrain_gate.durations import parse_amount, parse_duration
 from retrain_gate.kinds import Context, Kind, RuleConfig
 from retrain_gate.results import Role, Status
@@ -364,6 +364,33 @@ def _model_age(rule: RuleConfig, days: Days) -> list[Status]:
     return ["fired" if now - trained > limit else "quiet" for now in days.nows]
 
 
+def group_statuses(
+    rule: RuleConfig, members: Sequence[Sequence[Status]], count: int
+) -> list[Status]:
+    """A group's status on each of `count` days from its members' statuses that day, as
+    `rules.group_outcome` judges: error if any member is an error (fail closed), else
+    fired when every member fired (`all`) or one did (`any`), else quiet."""
+    if not members:
+        return ["error"] * count  # the evaluator's "the group has no members"
+    needs_all = group_mode(rule) == "all"
+    result: list[Status] = []
+    for row in zip(*members):
+        if "error" in row:
+            result.append("error")
+        elif needs_all:
+            result.append("fired" if all(s == "fired" for s in row) else "quiet")
+        else:
+            result.append("fired" if "fired" in row else "quiet")
+    return result
+
+
+def _group(rule: RuleConfig, days: Days) -> list[Status]:
+    """From each member's statuses (its own fast path, or its evaluator day by day)."""
+    triggers = kinds("trigger")
+    members = [statuses(m, triggers[m.kind], days) for m in group_members(rule)]
+    return group_statuses(rule, members, len(days))
+
+
 def _constant(rule: RuleConfig, days: Days) -> list[Status]:
     """Rules that read committed files, not the series: the same status on every day."""
     if not len(days):
@@ -511,6 +538,7 @@ FAST: dict[tuple[Role, str], FastStatuses] = {
     ("trigger", "model_age"): _model_age,
     ("trigger", "drift"): _constant,
     ("trigger", "anomaly"): _anomaly,
+    ("trigger", "group"): _group,
     ("check", "range"): _range,
     ("check", "freshness"): _freshness,
     ("check", "gaps"): _gaps,

@@ -37,7 +37,7 @@ from retrain_gate.load import ModelData, load_model
 from retrain_gate.metrics import Baseline, Series
 from retrain_gate.results import Problem, Status
 from retrain_gate.selection import combine, exact_scale, mean_and_sd, scaled
-from tests.conftest import EXAMPLES, write
+from tests.conftest import EXAMPLES, daily_csv, write
 
 UTC = timezone.utc
 FIRST = datetime(2026, 1, 1, tzinfo=UTC)
@@ -209,12 +209,38 @@ def required_fields(rng: random.Random) -> dict[str, Any]:
     return options
 
 
+# the kinds a generated group's members are drawn from (drift needs files: see the example)
+MEMBER_KINDS = ("threshold", "baseline_change", "data_growth", "model_age", "anomaly")
+
+
+def group(rng: random.Random, *, depth: int = 0) -> dict[str, Any]:
+    """`all:` or `any:` of 1 to 3 random trigger rules, a nested group among them at times."""
+    members = []
+    for _ in range(rng.randint(1, 3)):
+        if depth < 2 and rng.random() < 0.2:
+            kind, options = "group", group(rng, depth=depth + 1)
+        else:
+            kind = rng.choice(MEMBER_KINDS)
+            options = GENERATORS[("trigger", kind)](rng)
+        members.append(
+            RuleConfig(
+                name=f"member-{rng.randrange(10**9)}",
+                kind=kind,
+                role="trigger",
+                options=options,
+                missing=rng.choice(("error", "ignore")),
+            )
+        )
+    return {rng.choice(("all", "any")): tuple(members)}
+
+
 GENERATORS: dict[tuple[str, str], Callable[[random.Random], dict[str, Any]]] = {
     ("trigger", "threshold"): threshold,
     ("trigger", "baseline_change"): baseline_change,
     ("trigger", "data_growth"): data_growth,
     ("trigger", "model_age"): model_age,
     ("trigger", "anomaly"): anomaly,
+    ("trigger", "group"): group,
     ("check", "range"): range_check,
     ("check", "freshness"): freshness,
     ("check", "gaps"): gaps,
@@ -525,3 +551,58 @@ models:
     got = backtest_model(model, data, start=span[0], end=span[1])
     assert got == reference_backtest(model, data, start=span[0], end=span[1])
     assert {d.status for d in got.days} >= {"retrain", "held", "skip", "error"}
+
+
+def test_a_group_is_replayed_from_its_members_and_its_days_name_the_group(
+    tmp_path: Path,
+) -> None:
+    """`both` needs accuracy under 0.87 twice running and rows 20% over the card's. The card
+    dates from 03-03 12:00: on 03-02 accuracy is low and rows are +50%, but the model was not
+    trained yet, so the growth member is quiet and so is `both`. From 03-03 on the card
+    counts: accuracy is low again from 03-04 (fires on 03-05, for: 2), rows pass +20% on
+    03-06: `both` fires from 03-06."""
+    root = write(
+        tmp_path,
+        {
+            "metrics.csv": daily_csv(
+                {
+                    "accuracy": [0.85, 0.85, 0.9, 0.86, 0.85, 0.84, 0.83],
+                    "rows": [15000, 15000, 10000, 11000, 11500, 12500, 13000],
+                },
+                start="2026-03-01",
+            ),
+            "card.json": '{"trained_at": "2026-03-03T12:00:00Z", "rows": 10000}',
+            "retrain-gate.yml": """\
+version: 1
+models:
+  m:
+    metrics: {path: metrics.csv, time: date}
+    baseline: card.json
+    triggers:
+      - name: both
+        all:
+          - {name: low, metric: accuracy, below: 0.87, for: 2}
+          - {name: more, metric: rows, growth_since_baseline: 20%}
+""",
+        },
+    )
+    config = load_config(root / "retrain-gate.yml")
+    model = config.models["m"]
+    data = load_model(config, model)
+    span = history_span([data])
+    assert span is not None
+    got = backtest_model(model, data, start=span[0], end=span[1])
+    assert [(d.day.isoformat(), d.status, d.fired) for d in got.days] == [
+        ("2026-03-01", "error", ()),  # low needs 2 observations
+        ("2026-03-02", "skip", ()),  # low fired; rows +50%, but before the card
+        ("2026-03-03", "skip", ()),
+        ("2026-03-04", "skip", ()),
+        ("2026-03-05", "skip", ()),  # low fired; rows +15%
+        ("2026-03-06", "retrain", ("both",)),
+        ("2026-03-07", "retrain", ("both",)),
+    ]
+    assert got.days[0].summary == (
+        "both could not be evaluated: member low could not be evaluated (only 1 observation "
+        "of accuracy; the rule needs 2)"
+    )
+    assert got == reference_backtest(model, data, start=span[0], end=span[1])
