@@ -289,3 +289,126 @@ def test_pull_request_base_branch_that_cannot_be_fetched(
     code, _, err = run_diff(capsys)
     assert code == 5
     assert "cannot fetch the pull request's base branch 'main' from origin" in err
+
+
+OLD_GROUPS = """\
+version: 1
+models:
+  churn:
+    metrics: {path: metrics/churn.csv, time: date}
+    baseline: models/card.json
+    triggers:
+      - name: accuracy-and-volume
+        all:
+          - {name: low-accuracy, metric: accuracy, below: 0.87, for: 2}
+          - {name: more-data, metric: rows, growth_since_baseline: 20%}
+          - {name: stale, max_age: 60d}
+      - name: any-drop
+        any:
+          - {name: floor, metric: accuracy, below: 0.8}
+      - {name: spike, metric: rows, above: 100000}
+"""
+
+# a member's option changed, a member removed, a rule moved into a group, a group's mode
+# changed and a member added to it
+NEW_GROUPS = """\
+version: 1
+models:
+  churn:
+    metrics: {path: metrics/churn.csv, time: date}
+    baseline: models/card.json
+    triggers:
+      - name: accuracy-and-volume
+        all:
+          - {name: low-accuracy, metric: accuracy, below: 0.87, for: 2}
+          - {name: more-data, metric: rows, growth_since_baseline: 25%}
+          - {name: spike, metric: rows, above: 100000}
+      - name: any-drop
+        all:
+          - {name: floor, metric: accuracy, below: 0.8}
+          - {name: new-floor, metric: accuracy, below: 0.85}
+"""
+
+
+def test_group_members_are_compared_rule_by_rule(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    card = '{"trained_at": "2026-10-25T00:00:00Z", "rows": 4000}'  # rows 5,000: +25%
+    commit(repo, {"retrain-gate.yml": OLD_GROUPS, "models/card.json": card}, "old groups")
+    commit(repo, {"retrain-gate.yml": NEW_GROUPS}, "new groups")
+    code, report, _ = run_diff(capsys, "--base", "HEAD~1", "--format", "json")
+    assert code == 0
+    [churn] = report["models"]
+    assert churn["change"] == "changed"
+    assert [
+        (r["name"], r["change"], r["kind"], r["options"], r["line"]) for r in churn["rules"]
+    ] == [
+        (
+            "accuracy-and-volume.more-data",
+            "changed",
+            {"old": "data_growth", "new": "data_growth"},
+            [{"option": "growth_since_baseline", "old": "20%", "new": "25%"}],
+            10,
+        ),
+        (
+            "accuracy-and-volume.spike",
+            "changed",
+            {"old": "threshold", "new": "threshold"},
+            [{"option": "member of", "old": None, "new": "accuracy-and-volume"}],
+            11,
+        ),
+        (
+            "any-drop",
+            "changed",
+            {"old": "group", "new": "group"},
+            [{"option": "mode", "old": "any", "new": "all"}],
+            12,
+        ),
+        ("any-drop.new-floor", "added", {"old": None, "new": "threshold"}, [], 15),
+        ("accuracy-and-volume.stale", "removed", {"old": "model_age", "new": None}, [], 11),
+    ]
+    # old: more-data (+25% > 20%) and low-accuracy fire from 11-13, but stale never does, so
+    # the group never fires; new: more-data is quiet (+25% is not more than 25%)
+    assert churn["today"] == {"old": "skip", "new": "skip"}
+    assert churn["backtest"]["changed_days"] == []
+    code, text, _ = run_diff(capsys, "--base", "HEAD~1")
+    assert code == 0
+    lines = text.splitlines()
+    assert lines[lines.index("churn: changed") + 1 : lines.index("churn: changed") + 6] == [
+        "  trigger accuracy-and-volume.more-data: changed: growth_since_baseline: 20% -> 25%",
+        "  trigger accuracy-and-volume.spike: changed: member of: accuracy-and-volume (added)",
+        "  trigger any-drop: changed: mode: any -> all",
+        "  trigger any-drop.new-floor: added (threshold)",
+        "  trigger accuracy-and-volume.stale: removed (model_age)",
+    ]
+    code, text, _ = run_diff(capsys, "--base", "HEAD~1", "--format", "markdown")
+    assert (
+        "| trigger `accuracy-and-volume.more-data` | changed: growth_since_baseline: 20% → 25% |"
+        in text.splitlines()
+    )
+
+
+def test_a_member_that_changes_decisions_shows_the_days_it_moves(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`all` of a low accuracy and a stale model: loosening the age member from 60d to 20d
+    makes the group fire on the days the accuracy member fires."""
+    card = '{"trained_at": "2026-10-25T00:00:00Z", "rows": 4000}'
+    old = OLD_GROUPS.replace(
+        "          - {name: more-data, metric: rows, growth_since_baseline: 20%}\n", ""
+    )
+    commit(repo, {"retrain-gate.yml": old, "models/card.json": card}, "old groups")
+    commit(repo, {"retrain-gate.yml": old.replace("max_age: 60d", "max_age: 20d")}, "younger")
+    code, report, _ = run_diff(capsys, "--base", "HEAD~1", "--format", "json")
+    assert code == 0
+    [churn] = report["models"]
+    assert [(r["name"], r["options"]) for r in churn["rules"]] == [
+        ("accuracy-and-volume.stale", [{"option": "max_age", "old": "60d", "new": "20d"}])
+    ]
+    assert churn["today"] == {"old": "skip", "new": "retrain"}
+    changed = churn["backtest"]["changed_days"]
+    # accuracy under 0.87 two days running from 2026-11-14 (0.86 on 11-13 and 11-14), when
+    # the model is 21 days old
+    assert [c["day"] for c in changed] == [f"2026-11-{d}" for d in range(14, 21)]
+    assert {(c["old"], c["new"]) for c in changed} == {("skip", "retrain")}
+    assert changed[0]["new_fired"] == ["accuracy-and-volume"]

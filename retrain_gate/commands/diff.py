@@ -26,8 +26,9 @@ over the same days (see `retrain_gate.backtest`).
   `window` {`start`, `end`, `days`} (the replayed days, null without observations);
 - `models`: one per model in either config: `model`, `change` (added | removed | changed |
   unchanged), `settings` [{`option`, `old`, `new`}] (metrics, baseline, dispatch),
-  `rules` [{`role`, `name`, `change` (added | removed | changed), `kind` {`old`, `new`},
-  `options` [{`option`, `old`, `new`}], `file`, `line`}], `today` {`old`, `new`} (a
+  `rules` [{`role`, `name` (a group's member: `group.member`), `change` (added | removed |
+  changed), `kind` {`old`, `new`}, `options` [{`option`, `old`, `new`}: a group's `mode`
+  (all | any), a member's `member of` (its group)], `file`, `line`}], `today` {`old`, `new`} (a
   decision or null), `backtest` {`old`, `new`: totals as in the backtest JSON or null;
   `changed_days` [{`day`, `old`, `new`, `old_fired`, `new_fired`}] for models in both}.
 """
@@ -66,7 +67,17 @@ from retrain_gate.commands.common import (
     emit,
     now_or_current,
 )
-from retrain_gate.config import Config, ModelConfig, find_config, parse_config, repository_root
+from retrain_gate.config import (
+    GROUP,
+    GROUP_KEYS,
+    Config,
+    ModelConfig,
+    find_config,
+    group_members,
+    group_mode,
+    parse_config,
+    repository_root,
+)
 from retrain_gate.durations import format_duration
 from retrain_gate.errors import EXIT_FAIL_ON, ConfigError
 from retrain_gate.evaluate import evaluate_model
@@ -166,14 +177,47 @@ def flat(value: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def rule_options(rule: RuleConfig) -> dict[str, Any]:
-    """What a rule says, as written: its options plus severity and missing when not default."""
-    options = flat(rule.options)
+def rule_options(rule: RuleConfig, *, group: str | None = None) -> dict[str, Any]:
+    """What a rule says, as written: its options plus severity and missing when not default.
+
+    A group says its `mode` (all or any); its members are compared as rules of their own. A
+    member says which group it is in (`member of`), so that moving it shows."""
+    if rule.kind == GROUP:
+        options = flat({k: v for k, v in rule.options.items() if k not in GROUP_KEYS})
+        options["mode"] = group_mode(rule)
+    else:
+        options = flat(rule.options)
+    if group is not None:
+        options["member of"] = group
     if rule.severity != "error":
         options["severity"] = rule.severity
     if rule.missing != "error":
         options["missing"] = rule.missing
     return options
+
+
+@dataclass(frozen=True)
+class NamedRule:
+    rule: RuleConfig
+    shown: str  # `group.member` for a group's member
+    group: str | None = None  # the group it is a member of, as shown
+
+
+def named_rules(model: ModelConfig | None) -> dict[tuple[str, str], NamedRule]:
+    """Every rule by (role, name), members included (a name is unique among a model's rules
+    of one role), in config order."""
+    found: dict[tuple[str, str], NamedRule] = {}
+
+    def visit(rules: Sequence[RuleConfig], group: str | None) -> None:
+        for rule in rules:
+            shown = f"{group}.{rule.name}" if group else rule.name
+            found[(rule.role, rule.name)] = NamedRule(rule, shown, group)
+            visit(group_members(rule), shown)
+
+    if model is not None:
+        visit(model.triggers, None)
+        visit(model.checks, None)
+    return found
 
 
 def option_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[OptionChange, ...]:
@@ -205,36 +249,41 @@ def model_settings(model: ModelConfig) -> dict[str, Any]:
 
 
 def rule_changes(old: ModelConfig | None, new: ModelConfig | None) -> tuple[RuleChange, ...]:
-    """Rules matched by role and name, in the new config's order, then the removed ones."""
-    before = {(r.role, r.name): r for r in old.rules} if old else {}
-    after = {(r.role, r.name): r for r in new.rules} if new else {}
+    """Rules matched by role and name, in the new config's order, then the removed ones.
+    A group's members are matched as rules of their own and named `group.member`."""
+    before = named_rules(old)
+    after = named_rules(new)
     changes: list[RuleChange] = []
-    for key, rule in after.items():
-        previous = before.get(key)
-        if previous is None:
+    for key, now in after.items():
+        rule = now.rule
+        if key not in before:
             changes.append(
-                RuleChange(rule.role, rule.name, "added", None, rule.kind, (), rule.file, rule.line)
+                RuleChange(rule.role, now.shown, "added", None, rule.kind, (), rule.file, rule.line)
             )
             continue
-        options = option_changes(rule_options(previous), rule_options(rule))
-        if options or previous.kind != rule.kind:
+        previous = before[key]
+        options = option_changes(
+            rule_options(previous.rule, group=previous.group), rule_options(rule, group=now.group)
+        )
+        if options or previous.rule.kind != rule.kind:
             changes.append(
                 RuleChange(
                     rule.role,
-                    rule.name,
+                    now.shown,
                     "changed",
-                    previous.kind,
+                    previous.rule.kind,
                     rule.kind,
                     options,
                     rule.file,
                     rule.line,
                 )
             )
-    for key, rule in before.items():
+    for key, gone in before.items():
         if key not in after:
+            rule = gone.rule
             changes.append(
                 RuleChange(
-                    rule.role, rule.name, "removed", rule.kind, None, (), rule.file, rule.line
+                    rule.role, gone.shown, "removed", rule.kind, None, (), rule.file, rule.line
                 )
             )
     return tuple(changes)
