@@ -537,6 +537,8 @@ def group_outcome(rule: RuleConfig, members: Sequence[Outcome]) -> Outcome:
 
 
 def _group_semantic(options: Mapping[str, Any]) -> list[tuple[str, str]]:
+    if not any(key in options for key in GROUP_KEYS):  # `kind: group` alone
+        return [("kind", "a group lists its member rules under `all:` or `any:`")]
     if all(key in options for key in GROUP_KEYS):
         return [
             (

@@ -466,6 +466,14 @@ def test_a_group_with_both_all_and_any(tmp_path: Path) -> None:
     )
 
 
+def test_kind_group_without_members(tmp_path: Path) -> None:
+    text = HEAD + "    triggers:\n      - {name: g, kind: group}\n"
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:6:25: models.m.triggers[0].kind: a group lists its member rules "
+        "under `all:` or `any:`"
+    )
+
+
 def test_an_empty_group(tmp_path: Path) -> None:
     text = HEAD + "    triggers:\n      - {name: g, any: []}\n"
     assert config_error(tmp_path, text) == (
