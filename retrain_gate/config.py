@@ -189,7 +189,15 @@ def _compose(text: str, *, display: str) -> tuple[Any, yaml.Node | None]:
         loader.dispose()
 
 
-def _refuse_duplicates(node: yaml.Node, *, display: str) -> None:
+def _refuse_duplicates(
+    node: yaml.Node, *, display: str, seen_nodes: set[int] | None = None
+) -> None:
+    # an alias is the node it names: checked once (an anchor used inside itself, as in
+    # `&g {name: g, all: [*g]}`, makes the node graph a cycle)
+    seen_nodes = set() if seen_nodes is None else seen_nodes
+    if id(node) in seen_nodes:
+        return
+    seen_nodes.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, yaml.Node] = {}
         for key, value in node.value:
@@ -204,10 +212,10 @@ def _refuse_duplicates(node: yaml.Node, *, display: str) -> None:
                         hint="YAML keeps only the last one; remove one of them",
                     )
                 seen[key.value] = key
-            _refuse_duplicates(value, display=display)
+            _refuse_duplicates(value, display=display, seen_nodes=seen_nodes)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _refuse_duplicates(item, display=display)
+            _refuse_duplicates(item, display=display, seen_nodes=seen_nodes)
 
 
 def _keyed(node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:

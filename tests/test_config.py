@@ -474,6 +474,14 @@ def test_kind_group_without_members(tmp_path: Path) -> None:
     )
 
 
+def test_a_group_that_contains_itself_through_a_yaml_anchor(tmp_path: Path) -> None:
+    text = HEAD + "    triggers:\n      - &g {name: g, all: [*g]}\n"
+    assert config_error(tmp_path, text) == (
+        "retrain-gate.yml:6:19: two triggers are named 'g' (models.m.triggers[0] and "
+        "models.m.triggers[0].all[0]) (names must be unique, group members included)"
+    )
+
+
 def test_an_empty_group(tmp_path: Path) -> None:
     text = HEAD + "    triggers:\n      - {name: g, any: []}\n"
     assert config_error(tmp_path, text) == (
