@@ -419,7 +419,14 @@ def _kind_of(rule: Mapping[str, Any], role: str, path: list[PathPart], errors: _
             raise errors.fail(
                 f"unknown {role} kind {name!r} in {dotted(path)}", [*path, "kind"], hint=hint
             )
-        return registry[name]
+        kind = registry[name]
+        if not any(key in rule for key in kind.keys):  # `kind:` names it; its key says what
+            raise errors.fail(
+                f"{dotted(path)}: a {name} {role} needs one of: {', '.join(kind.keys)}",
+                [*path, "kind"],
+                hint=f"e.g. {kind.keys[0]}: ...",
+            )
+        return kind
     matches = [k for k in registry.values() if any(key in rule for key in k.keys)]
     # `above:` selects a threshold rule, but a drift rule takes `above:` too: a kind whose
     # selecting keys are all options of another matching kind yields to that kind.
