@@ -420,7 +420,8 @@ def _kind_of(rule: Mapping[str, Any], role: str, path: list[PathPart], errors: _
                 f"unknown {role} kind {name!r} in {dotted(path)}", [*path, "kind"], hint=hint
             )
         kind = registry[name]
-        if not any(key in rule for key in kind.keys):  # `kind:` names it; its key says what
+        # `kind:` names it; its key says what (a group says so itself, naming its members)
+        if name != GROUP and not any(key in rule for key in kind.keys):
             raise errors.fail(
                 f"{dotted(path)}: a {name} {role} needs one of: {', '.join(kind.keys)}",
                 [*path, "kind"],
