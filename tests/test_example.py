@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -61,6 +63,21 @@ def test_terminal_report_shows_every_rule_and_the_decision(
     assert "fraud: SKIP  no trigger fired (3 quiet)" in out
     assert out.rstrip().endswith("decision: RETRAIN  (as of 2026-11-28 00:00 UTC)")
     assert "\x1b[" not in out  # NO_COLOR and not a terminal: no escape codes
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "markdown"])
+def test_an_unreadable_metric_file_is_said_once(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the model's decision line already names the file and what is wrong with it
+    shutil.copytree(EXAMPLES, tmp_path / "repo")
+    (tmp_path / "repo" / "metrics" / "churn" / "daily.csv").unlink()
+    config = str(tmp_path / "repo" / "retrain-gate.yml")
+    args = ["check", "--config", config, "--now", "2026-11-28", "--format", fmt]
+    assert main(args) == 3
+    out = capsys.readouterr().out
+    assert "churn: ERROR" in out
+    assert out.count("metrics/churn/daily.csv: file not found") == 1
 
 
 def test_fail_on_retrain_exits_1(capsys: pytest.CaptureFixture[str]) -> None:

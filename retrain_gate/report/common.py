@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retrain_gate.results import Decision, Outcome, Value
+from retrain_gate.results import Decision, ModelResult, Outcome, Problem, Value
 from retrain_gate.selection import fmt
 
 ICONS = {
@@ -19,6 +19,11 @@ DECISION_TEXT: dict[Decision, str] = {
     "skip": "SKIP",
     "error": "ERROR",
 }
+
+
+def unstated_problems(result: ModelResult) -> list[Problem]:
+    """The problems the model's decision line does not already state (it states the first)."""
+    return [p for p in result.problems if str(p) not in result.summary]
 
 
 def show_value(value: Value) -> str:

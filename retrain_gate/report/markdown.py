@@ -13,7 +13,13 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from retrain_gate.report.common import DECISION_TEXT, ICONS, show_observed, show_value
+from retrain_gate.report.common import (
+    DECISION_TEXT,
+    ICONS,
+    show_observed,
+    show_value,
+    unstated_problems,
+)
 from retrain_gate.results import (
     DispatchResult,
     ModelResult,
@@ -102,7 +108,7 @@ def dispatch_line(dispatch: DispatchResult) -> str:
 
 def model_section(result: ModelResult) -> list[str]:
     lines = [f"### {headline(result)}", ""]
-    for problem in result.problems:
+    for problem in unstated_problems(result):
         lines.append(f"> **Error:** {cell(str(problem))}")
         lines.append("")
     lines.extend(why_lines(result))

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import io
 
-from retrain_gate.report.common import DECISION_TEXT, show_observed, show_value
+from retrain_gate.report.common import (
+    DECISION_TEXT,
+    show_observed,
+    show_value,
+    unstated_problems,
+)
 from retrain_gate.results import ModelResult, Report, with_members
 
 STYLES = {
@@ -51,9 +56,7 @@ def render_terminal(report: Report, *, color: bool, width: int | None = None) ->
             f"  {result.summary}",
         )
         console.print(line, soft_wrap=True)
-        for problem in result.problems:
-            if str(problem) in result.summary:  # already said on the decision line
-                continue
+        for problem in unstated_problems(result):
             console.print(Text(f"  error: {problem}", style=STYLES["error"]))
         if result.dispatch is not None:
             console.print(Text(f"  dispatch: {result.dispatch.message}"))
