@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from retrain_gate.durations import DURATION_PATTERN
 from retrain_gate.metrics import Baseline, Series
 from retrain_gate.results import Outcome, Problem, Role, Severity, Status, Value
 
@@ -128,7 +129,7 @@ METRIC: dict[str, Any] = {
 NUMBER: dict[str, Any] = {"type": "number"}
 DURATION: dict[str, Any] = {
     "type": "string",
-    "pattern": r"^\s*\d+(\.\d+)?\s*[smhdw]\s*$",
+    "pattern": DURATION_PATTERN,  # what `parse_duration` reads
     "description": "A duration: a number and a unit s, m, h, d or w (e.g. '7d').",
 }
 AMOUNT: dict[str, Any] = {
