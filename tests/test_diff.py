@@ -165,6 +165,23 @@ def test_markdown_names_each_change(repo: Path, capsys: pytest.CaptureFixture[st
     assert "new 2026-11 EE........RRRRRRRRRR" in lines
 
 
+def test_terminal_and_markdown_say_when_today_is_as_check_does(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    commit(repo, {"retrain-gate.yml": OLD_CONFIG}, "old rules")
+    commit(repo, {"retrain-gate.yml": NEW_CONFIG}, "new rules")
+    _, text, _ = run_diff(capsys, "--base", "HEAD~1")
+    assert text.splitlines()[1] == (
+        "Backtests over 2026-11-01 to 2026-11-20 (20 days); "
+        "today's decisions as of 2026-11-21 00:00 UTC"
+    )
+    _, markdown, _ = run_diff(capsys, "--base", "HEAD~1", "--format", "markdown")
+    assert (
+        "Backtests over 2026-11-01 to 2026-11-20 (20 days); "
+        "today's decisions as of 2026-11-21 00:00 UTC."
+    ) in markdown
+
+
 def test_fail_on_change_exits_1_only_when_something_changed(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -75,6 +75,7 @@ from retrain_gate.config import (
     find_config,
     group_members,
     group_mode,
+    load_config,
     parse_config,
     repository_root,
 )
@@ -83,6 +84,7 @@ from retrain_gate.errors import EXIT_FAIL_ON, ConfigError
 from retrain_gate.evaluate import evaluate_model
 from retrain_gate.kinds import RuleConfig
 from retrain_gate.load import ModelData, load_model
+from retrain_gate.report.common import show_time
 from retrain_gate.results import Decision
 
 SCHEMA_VERSION = 1
@@ -426,8 +428,6 @@ def run(args: argparse.Namespace) -> int:
     path = find_config(args.config, cwd=cwd)
     root = Path(args.root).resolve() if args.root else repository_root(cwd / path)
     # the working tree first: an invalid config at head is the error to report (exit 2)
-    from retrain_gate.config import load_config
-
     new = load_config(path, root=root)
     base_ref = (
         gitfiles.given_base(args.base, cwd=cwd)
@@ -452,15 +452,10 @@ def run(args: argparse.Namespace) -> int:
         exists=text is not None,
         error=error,
     )
+    now = now_or_current(args.now)  # one clock for both comparisons
     try:
         result = compare(
-            base,
-            old,
-            new,
-            now=now_or_current(args.now),
-            since=args.since,
-            days=args.days,
-            models=args.model,
+            base, old, new, now=now, since=args.since, days=args.days, models=args.model
         )
     except ConfigError as exc:
         if old is None or exc.file != display:
@@ -468,13 +463,7 @@ def run(args: argparse.Namespace) -> int:
         # the base config names something the data no longer has: compare against nothing
         base = BaseSide(base.ref, base.commit, base.how, base.config, True, str(exc))
         result = compare(
-            base,
-            None,
-            new,
-            now=now_or_current(args.now),
-            since=args.since,
-            days=args.days,
-            models=args.model,
+            base, None, new, now=now, since=args.since, days=args.days, models=args.model
         )
     from retrain_gate.report.github import github_wanted, shield
 
@@ -589,7 +578,7 @@ def base_text(base: BaseSide) -> str:
 def render_terminal(result: ConfigDiff) -> str:
     out = [
         f"Config diff: {base_text(result.base)} -> {result.head_config} (working tree)",
-        f"Backtests over {window_text(result)}; today is {result.now.isoformat()}",
+        f"Backtests over {window_text(result)}; today's decisions as of {show_time(result.now)}",
         "",
     ]
     for diff in result.models:
@@ -654,7 +643,8 @@ def render_markdown(result: ConfigDiff) -> str:
         "",
         verdict(result),
         "",
-        f"Base: {cell(base_text(result.base))}. Backtests over {window_text(result)}.",
+        f"Base: {cell(base_text(result.base))}. Backtests over {window_text(result)}; "
+        f"today's decisions as of {show_time(result.now)}.",
         "",
         "| Model | Change | Today (old → new) | Retrains (old → new) | Held (old → new) "
         "| First retrain (old → new) | Changed days |",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from retrain_gate.results import Decision, ModelResult, Outcome, Problem, Value
 from retrain_gate.selection import fmt
 
@@ -19,6 +21,11 @@ DECISION_TEXT: dict[Decision, str] = {
     "skip": "SKIP",
     "error": "ERROR",
 }
+
+
+def show_time(now: datetime) -> str:
+    """The moment a report is as of, to the minute: `2026-11-28 00:00 UTC`."""
+    return now.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def unstated_problems(result: ModelResult) -> list[Problem]:

@@ -17,6 +17,7 @@ from retrain_gate.report.common import (
     DECISION_TEXT,
     ICONS,
     show_observed,
+    show_time,
     show_value,
     unstated_problems,
 )
@@ -255,8 +256,7 @@ def render_markdown(report: Report) -> str:
         f"## {DECISION_ICONS[report.decision]} retrain-gate: "
         f"{DECISION_TEXT[report.decision]} ({tally})",
         "",
-        f"Evaluated as of {report.now.strftime('%Y-%m-%d %H:%M UTC')} with "
-        f"`{plain(report.config_path)}`.",
+        f"Evaluated as of {show_time(report.now)} with `{plain(report.config_path)}`.",
         "",
     ]
     for result in report.models:

@@ -11,6 +11,7 @@ import io
 from retrain_gate.report.common import (
     DECISION_TEXT,
     show_observed,
+    show_time,
     show_value,
     unstated_problems,
 )
@@ -89,7 +90,7 @@ def render_terminal(report: Report, *, color: bool, width: int | None = None) ->
         Text.assemble(
             "decision: ",
             (DECISION_TEXT[overall], STYLES.get(overall, "bold")),
-            f"  (as of {report.now.strftime('%Y-%m-%d %H:%M UTC')})",
+            f"  (as of {show_time(report.now)})",
         )
     )
     return buffer.getvalue()
