@@ -34,7 +34,15 @@ from retrain_gate.config import group_members, group_mode, kinds
 from retrain_gate.durations import parse_amount, parse_duration
 from retrain_gate.kinds import Context, Kind, RuleConfig
 from retrain_gate.results import Role, Status
-from retrain_gate.selection import anomalous, column_sum, exceeds, mean_and_sd, persistence
+from retrain_gate.selection import (
+    anomalous,
+    column_sum,
+    exact_scale,
+    exceeds,
+    mean_and_sd,
+    persistence,
+    scaled,
+)
 
 _NO_TIME = timedelta(0)
 
@@ -142,10 +150,10 @@ def _window_starts(days: Days, points: Sequence[int], window: object) -> list[in
 
 
 def exact_ints(values: Sequence[float | None]) -> tuple[int, list[int]]:
-    """(scale, each value times 2**scale as an exact integer; a missing one as 0)."""
-    ratios = [(0, 1) if v is None else v.as_integer_ratio() for v in values]
-    scale = max((d.bit_length() for _, d in ratios), default=1) - 1
-    return scale, [n << (scale + 1 - d.bit_length()) for n, d in ratios]
+    """(scale, each value times 2**scale as an exact integer; a missing one as 0): the
+    anomaly evaluator's `selection.exact_scale` and `selection.scaled`, over a column."""
+    scale = exact_scale(values)
+    return scale, [0 if v is None else scaled(v, scale) for v in values]
 
 
 def window_aggregates(
