@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from retrain_gate.cli import main
+from tests.conftest import write
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
@@ -76,6 +77,18 @@ def test_a_config_in_the_github_folder_passes(
     repository = CASES / "good" / "config-in-github-folder"
     assert run_hook(repository, [".github/retrain-gate.yml"], monkeypatch) == 0
     assert capsys.readouterr().out == ".github/retrain-gate.yml: valid (1 model, 4 rules)\n"
+
+
+def test_one_rule_is_counted_in_the_singular(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = (
+        "version: 1\nmodels:\n  churn:\n    baseline: card.json\n"
+        "    triggers:\n      - {name: old, max_age: 30d}\n"
+    )
+    write(tmp_path, {"retrain-gate.yml": config})
+    assert run_hook(tmp_path, ["retrain-gate.yml"], monkeypatch) == 0
+    assert capsys.readouterr().out == "retrain-gate.yml: valid (1 model, 1 rule)\n"
 
 
 def test_a_bad_config_fails_the_commit_with_its_location(

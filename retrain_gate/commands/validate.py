@@ -18,7 +18,12 @@ def add_parser(subparsers: Any) -> None:
         "every metric a rule names exists in the model's metric file.",
     )
     add_config_options(parser)
-    parser.add_argument("files", nargs="*", metavar="CONFIG", help="config files (pre-commit)")
+    parser.add_argument(
+        "files",
+        nargs="*",
+        metavar="CONFIG",
+        help="config files to validate instead of --config (as pre-commit passes them)",
+    )
     parser.add_argument(
         "--no-data",
         action="store_true",
@@ -42,6 +47,10 @@ def run(args: argparse.Namespace) -> int:
                     check_metrics_exist(config, model, fields)
         models = len(config.models)
         rules = sum(len(m.rules) for m in config.models.values())
-        plural = "s" if models != 1 else ""
-        sys.stdout.write(f"{config.path}: valid ({models} model{plural}, {rules} rules)\n")
+        counted = f"{_count(models, 'model')}, {_count(rules, 'rule')}"
+        sys.stdout.write(f"{config.path}: valid ({counted})\n")
     return 0
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
