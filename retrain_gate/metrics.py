@@ -535,10 +535,6 @@ def build_series(
     )
 
 
-def field_names(records: list[Record]) -> set[str]:
-    return {name for r in records for name in r.fields}
-
-
 def load_baseline(root: Path, relative: str) -> Baseline:
     """A model card (JSON or YAML): `trained_at` and metric values at training time."""
     path = resolve_inside(root, relative, what="model card")
