@@ -7,6 +7,7 @@ from datetime import datetime
 
 from retrain_gate.config import ModelConfig, kinds
 from retrain_gate.decide import decide
+from retrain_gate.errors import EXIT_DATA
 from retrain_gate.kinds import Context
 from retrain_gate.load import ModelData
 from retrain_gate.results import ModelResult, Outcome, Problem
@@ -21,7 +22,7 @@ def context_for(
         series_problem = next(iter(data.problems), None)
     if data.baseline is None and model.baseline is not None:
         baseline_problem = data.problem_for(model.baseline) or Problem(
-            "the model card could not be read", 3, model.baseline
+            "the model card could not be read", EXIT_DATA, model.baseline
         )
     visible = len(data.series) if data.series is not None else 0
     return Context(

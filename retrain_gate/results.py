@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from retrain_gate.errors import EXIT_DATA
+
 Role = Literal["trigger", "check"]
 # trigger: fired | quiet ; check: passed | failed | warned ; both: error (could not evaluate)
 Status = Literal["fired", "quiet", "passed", "failed", "warned", "error"]
@@ -146,5 +148,5 @@ class Report:
         observations) is a data error: 3.
         """
         codes = [p.exit_code for m in self.models for p in m.problems]
-        codes += [3 for m in self.models if m.decision == "error" and not m.problems]
+        codes += [EXIT_DATA for m in self.models if m.decision == "error" and not m.problems]
         return max(codes, default=0)
