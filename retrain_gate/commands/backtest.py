@@ -28,7 +28,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from retrain_gate import __version__
 from retrain_gate.backtest import (
@@ -44,13 +44,13 @@ from retrain_gate.commands.common import add_config_options, emit, read_config
 from retrain_gate.config import Config, ModelConfig
 from retrain_gate.durations import format_duration
 from retrain_gate.load import ModelData
+from retrain_gate.report import FORMATS, Format
 
 SCHEMA_VERSION = 1
 REPLAYED_AT = (
     "each day D is replayed as the gate run at 00:00 UTC on D+1, seeing the observations before it"
 )
 STRIP = {"retrain": "R", "held": "h", "blocked": "B", "skip": ".", "error": "E"}
-Format = Literal["terminal", "markdown", "json"]
 
 
 def add_window_options(parser: argparse.ArgumentParser) -> None:
@@ -96,7 +96,7 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=("terminal", "markdown", "json"),
+        choices=FORMATS,
         default="terminal",
         help="how to print the result (default: terminal)",
     )

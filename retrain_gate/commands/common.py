@@ -10,6 +10,7 @@ from pathlib import Path
 
 from retrain_gate.config import Config, find_config, load_config
 from retrain_gate.errors import EXIT_FAIL_ON, UsageError
+from retrain_gate.report import FORMATS
 from retrain_gate.results import DECISIONS, Report
 
 
@@ -30,7 +31,7 @@ def add_config_options(parser: argparse.ArgumentParser) -> None:
 def add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
-        choices=("terminal", "markdown", "json"),
+        choices=FORMATS,
         default="terminal",
         help="how to print the report (default: terminal)",
     )

@@ -84,12 +84,12 @@ from retrain_gate.errors import EXIT_FAIL_ON, ConfigError
 from retrain_gate.evaluate import evaluate_model
 from retrain_gate.kinds import RuleConfig
 from retrain_gate.load import ModelData, load_model
+from retrain_gate.report import Format
 from retrain_gate.report.common import show_time
 from retrain_gate.results import Decision
 
 SCHEMA_VERSION = 1
 Change = Literal["added", "removed", "changed", "unchanged"]
-Format = Literal["terminal", "markdown", "json"]
 
 
 @dataclass(frozen=True)
