@@ -745,7 +745,9 @@ def _rules(
         names[name] = where
         line, _ = position(errors.node, where)
         options = {
-            k: v for k, v in rule.items() if k not in ("name", "kind", "severity", "missing")
+            k: _count(v, kind.options[k])
+            for k, v in rule.items()
+            if k not in ("name", "kind", "severity", "missing")
         }
         if kind.name == GROUP:
             mode = "all" if "all" in rule else "any"
@@ -760,6 +762,17 @@ def _rules(
             file=errors.display,
             line=line,
         )
+
+
+def _count(value: Any, schema: Mapping[str, Any]) -> Any:
+    """A whole float (`window: 7.0`) where the schema takes an integer, as that int: JSON
+    Schema counts 7.0 as the integer 7, and the evaluators tell a count of observations from
+    a duration ('7d') by its type."""
+    alternatives = [schema, *schema.get("oneOf", ())]
+    whole = isinstance(value, float) and value.is_integer()
+    if whole and any(alt.get("type") == "integer" for alt in alternatives):
+        return int(value)
+    return value
 
 
 def _dispatch(data: Any, path: list[PathPart], errors: _Errors) -> DispatchConfig | None:

@@ -156,6 +156,29 @@ def test_aggregate_over_the_last_n_observations(
     )
 
 
+@pytest.mark.parametrize(
+    "options",
+    [
+        "below: 0.5, aggregate: mean, window: {n}",
+        "outside_sigma: 2, reference_window: {n}",
+        "below: 0.5, for: {n}",
+    ],
+)
+def test_a_count_written_as_a_whole_float_is_read_as_that_count(
+    tmp_path: Path, options: str
+) -> None:
+    """JSON Schema takes 3.0 for the integer 3, so the config accepts `window: 3.0`; the rule
+    must then read it as 3 observations (it was an internal error: a window that is not an
+    int was taken for a duration such as '7d')."""
+    csv = daily_csv({"score": [0.9, 0.9, 0.91, 0.89, 0.2, 0.25, 0.3]})
+    as_int = trigger(tmp_path / "int", f"{{name: r, metric: score, {options.format(n=3)}}}", csv)
+    as_float = trigger(
+        tmp_path / "float", f"{{name: r, metric: score, {options.format(n='3.0')}}}", csv
+    )
+    assert seen(as_float) == seen(as_int)
+    assert as_float.status in ("fired", "quiet")
+
+
 def test_aggregate_over_a_duration_window_counts_back_from_the_observation(
     tmp_path: Path,
 ) -> None:
