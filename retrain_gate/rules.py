@@ -382,6 +382,7 @@ def evaluate_anomaly(rule: RuleConfig, ctx: Context) -> Outcome:
     window = rule.options.get("reference_window", 28)
     column = ctx.series.columns[str(rule.metric)]
     times = ctx.series.times
+    duration = None if isinstance(window, int) else parse_duration(str(window))
     needed, of_last = persistence(rule)
     judged = list(range(max(0, ctx.end - of_last), ctx.end))
     if len(judged) < of_last:
@@ -396,10 +397,10 @@ def evaluate_anomaly(rule: RuleConfig, ctx: Context) -> Outcome:
                 rule,
                 f"{rule.metric} is missing on {day(times[index])} ({ctx.series.where[index]})",
             )
-        if isinstance(window, int):
+        if duration is None:
             members = range(max(0, index - window), index)
         else:
-            start = times[index] - parse_duration(str(window))
+            start = times[index] - duration
             members = range(bisect.bisect_left(times, start, 0, index), index)
         reference = [v for v in (column[j] for j in members) if v is not None]
         if len(reference) < 3:

@@ -161,16 +161,17 @@ def observe(
             f"the rule needs {needed + span}"
         )
     times = ctx.series.times
+    duration = parse_duration(window) if isinstance(window, str) else None
     result = []
     for slot in range(len(positions) - needed, len(positions)):
         index = positions[slot]
         members: Sequence[int]
         if aggregate == "latest" or window is None:
             members = [index]
-        elif isinstance(window, int):
+        elif duration is None:
             members = positions[max(0, slot - window + 1) : slot + 1]
         else:
-            start = times[index] - parse_duration(window)
+            start = times[index] - duration
             inside: list[int] = []
             for j in range(slot, -1, -1):
                 if times[positions[j]] <= start:
@@ -293,12 +294,13 @@ def rule_points(rule: RuleConfig, ctx: Context, *, count: int = 30) -> tuple[Poi
     window = rule.options.get("window")
     if aggregate == "latest" or window is None:
         return tuple(Point(times[i], column[i]) for i in range(start, ctx.end))
+    duration = parse_duration(window) if isinstance(window, str) else None
     points = []
     for i in range(start, ctx.end):
-        if isinstance(window, int):
+        if duration is None:
             first = max(0, i - window + 1)
         else:  # observations after (time - window), as `observe` takes them
-            first = bisect.bisect_right(times, times[i] - parse_duration(window), 0, i)
+            first = bisect.bisect_right(times, times[i] - duration, 0, i)
         values = [v for v in column[first : i + 1] if v is not None]
         points.append(Point(times[i], combine(aggregate, values) if values else None))
     return tuple(points)
