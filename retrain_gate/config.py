@@ -392,7 +392,8 @@ def build_schema() -> dict[str, Any]:
 
 
 class _Errors:
-    """Collects the first error; validation stops there (one message, one location)."""
+    """Words located errors for one config text: `fail` gives the ConfigError at a path's
+    line and column, and the caller raises it (validation stops at the first error)."""
 
     def __init__(self, display: str, node: yaml.Node | None) -> None:
         self.display = display
