@@ -258,16 +258,7 @@ def _placeholders(
     """The day's outcomes from their statuses alone, without reasons: `decide` quotes one
     only for an `error` decision."""
     return tuple(
-        Outcome(
-            name=rule.name,
-            kind=rule.kind,
-            role=rule.role,
-            status=status,
-            observed=None,
-            threshold=None,
-            reason="",
-            severity=rule.severity,
-        )
+        outcome(rule, status=status, observed=None, threshold=None, reason="")
         for (rule, _), status in zip(rules, row)
     )
 
