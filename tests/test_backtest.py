@@ -233,3 +233,26 @@ def test_window_options_and_formats(tmp_path: Path, capsys: pytest.CaptureFixtur
     out = capsys.readouterr().out
     assert "churn: 2 retrains, 0 held, 1 blocked, 0 errors; first retrain 2026-11-15" in out
     assert "\n    2026-11 " + " " * 14 + "RR..B\n" in out
+
+
+def test_an_unreadable_metric_file_is_reported_and_exits_3_like_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The other model is still replayed; the broken one is named; exit 3 after both."""
+    two_models = CONFIG + CONFIG.replace("  churn:", "  fraud:").split("models:\n", 1)[1].replace(
+        "metrics/churn.csv", "metrics/fraud.csv"
+    )
+    write(
+        tmp_path,
+        {
+            "retrain-gate.yml": two_models,
+            "metrics/churn.csv": daily_csv({"accuracy": ACCURACY, "rows": ROWS}),
+            "metrics/fraud.csv": "date,accuracy,rows\n2026-11-01,NaN,5000\n",
+        },
+    )
+    config = str(tmp_path / "retrain-gate.yml")
+    assert main(["backtest", "--config", config, "--days", "5"]) == 3
+    out = capsys.readouterr().out
+    assert "churn: 2 retrains, 0 held, 1 blocked, 0 errors; first retrain 2026-11-15" in out
+    assert "fraud: 0 retrains, 0 held, 0 blocked, 5 errors; no retrain" in out
+    assert "metrics/fraud.csv:2: accuracy is 'NaN'" in out

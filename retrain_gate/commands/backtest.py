@@ -128,7 +128,8 @@ def run(args: argparse.Namespace) -> int:
     config = read_config(args)
     result = backtest_config(config, models=args.model, since=args.since, days=args.days)
     emit(render_backtest(result, fmt=args.format), output=args.output)
-    return 0
+    # like `check`: a file that cannot be read is a data error (3), after reporting all
+    return max((p.exit_code for m in result.models for p in m.problems), default=0)
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -231,7 +232,7 @@ def totals_text(result: ModelBacktest) -> str:
     return (
         f"{result.count('retrain')} retrains, {result.count('held')} held, "
         f"{result.count('blocked')} blocked, {result.count('error')} errors; "
-        f"first retrain {first.isoformat() if first else 'never'}"
+        + (f"first retrain {first.isoformat()}" if first else "no retrain")
     )
 
 
@@ -294,7 +295,7 @@ def render_markdown(result: Backtest) -> str:
         out.append(
             f"| {cell(model.model)} | {model.count('retrain')} | {model.count('held')} | "
             f"{model.count('blocked')} | {model.count('error')} | "
-            f"{first.isoformat() if first else 'never'} |"
+            f"{first.isoformat() if first else 'none'} |"
         )
     for model in result.models:
         out += ["", f"### {cell(model.model)}"]
