@@ -420,7 +420,8 @@ def evaluate_anomaly(rule: RuleConfig, ctx: Context) -> Outcome:
     index, value, mean, sd, outside = bands[-1]
     distance = abs(value - mean) / sd if sd else float("inf") if value != mean else 0.0
     sign = {"below": "-", "above": "+"}.get(direction, "±")
-    band = f"{sign}{k:g}σ"
+    # say plainly which side counts: "more than 3σ below", not "outside -3σ"
+    side = {"below": "below", "above": "above"}.get(direction, "away from")
     latest = (
         f"{fmt(value)} on {day(times[index])} is {distance:.1f}σ "
         f"{'below' if value < mean else 'above'} its reference mean {fmt(mean)} (σ {sd:.3g})"
@@ -430,11 +431,12 @@ def evaluate_anomaly(rule: RuleConfig, ctx: Context) -> Outcome:
         counted = f" ({dates})" if matching else ""
         short = "" if fired else f", needs {needed}"
         reason = (
-            f"{rule.metric} outside {band} of its reference mean on {len(matching)} of the last "
-            f"{of_last} observations{counted}{short}; latest {latest}"
+            f"{rule.metric} more than {k:g}σ {side} its reference mean on {len(matching)} of "
+            f"the last {of_last} observations{counted}{short}; latest {latest}"
         )
     else:
-        reason = f"{rule.metric} {latest}: {'outside' if outside else 'inside'} {band}"
+        more = "more" if outside else "not more"
+        reason = f"{rule.metric} {latest}: {more} than {k:g}σ {side.removesuffix(' from')}"
     return outcome(
         rule,
         status="fired" if fired else "quiet",

@@ -774,7 +774,8 @@ def test_anomaly_fires_outside_k_sigma(tmp_path: Path) -> None:
         "fired",
         0.125,
         "0.75 ± 2σ",
-        "score 0.125 on 2026-11-04 is 2.5σ below its reference mean 0.75 (σ 0.25): outside ±2σ",
+        "score 0.125 on 2026-11-04 is 2.5σ below its reference mean 0.75 (σ 0.25): "
+        "more than 2σ away",
     )
 
 
@@ -786,7 +787,8 @@ def test_anomaly_exactly_k_sigma_away_does_not_fire(tmp_path: Path) -> None:
         "quiet",
         0.25,
         "0.75 ± 2σ",
-        "score 0.25 on 2026-11-04 is 2.0σ below its reference mean 0.75 (σ 0.25): inside ±2σ",
+        "score 0.25 on 2026-11-04 is 2.0σ below its reference mean 0.75 (σ 0.25): "
+        "not more than 2σ away",
     )
 
 
@@ -796,7 +798,9 @@ def test_anomaly_reference_window_as_a_duration(tmp_path: Path) -> None:
     rule = "{name: a, metric: score, outside_sigma: 2, reference_window: 3d}"
     outcome = trigger(tmp_path, rule, csv)
     assert (outcome.status, outcome.threshold) == ("fired", "0.75 ± 2σ")
-    assert outcome.reason.endswith("is 3.0σ above its reference mean 0.75 (σ 0.25): outside ±2σ")
+    assert outcome.reason.endswith(
+        "is 3.0σ above its reference mean 0.75 (σ 0.25): more than 2σ away"
+    )
 
 
 SCORE_REFERENCE = "its reference mean 0.75 (σ 0.25)"
@@ -806,12 +810,24 @@ SCORE_REFERENCE = "its reference mean 0.75 (σ 0.25)"
     ("direction", "last", "status", "threshold", "tail"),
     [
         # a fall of 2.5σ: `below` and `both` fire, `above` does not
-        ("below", 0.125, "fired", "0.75 - 2σ", f"2.5σ below {SCORE_REFERENCE}: outside -2σ"),
-        ("above", 0.125, "quiet", "0.75 + 2σ", f"2.5σ below {SCORE_REFERENCE}: inside +2σ"),
+        ("below", 0.125, "fired", "0.75 - 2σ", f"2.5σ below {SCORE_REFERENCE}: more than 2σ below"),
+        (
+            "above",
+            0.125,
+            "quiet",
+            "0.75 + 2σ",
+            f"2.5σ below {SCORE_REFERENCE}: not more than 2σ above",
+        ),
         # a jump up of 2.5σ (a model just retrained): only `above` and `both` fire
-        ("below", 1.375, "quiet", "0.75 - 2σ", f"2.5σ above {SCORE_REFERENCE}: inside -2σ"),
-        ("above", 1.375, "fired", "0.75 + 2σ", f"2.5σ above {SCORE_REFERENCE}: outside +2σ"),
-        ("both", 1.375, "fired", "0.75 ± 2σ", f"2.5σ above {SCORE_REFERENCE}: outside ±2σ"),
+        (
+            "below",
+            1.375,
+            "quiet",
+            "0.75 - 2σ",
+            f"2.5σ above {SCORE_REFERENCE}: not more than 2σ below",
+        ),
+        ("above", 1.375, "fired", "0.75 + 2σ", f"2.5σ above {SCORE_REFERENCE}: more than 2σ above"),
+        ("both", 1.375, "fired", "0.75 ± 2σ", f"2.5σ above {SCORE_REFERENCE}: more than 2σ away"),
     ],
 )
 def test_anomaly_direction_picks_the_side_that_fires(
@@ -850,7 +866,7 @@ def test_anomaly_m_of_last_n(tmp_path: Path) -> None:
     outcome = trigger(tmp_path, rule, csv)
     assert (outcome.status, outcome.observed, outcome.threshold) == ("fired", 3.0, "0.8625 ± 3σ")
     assert outcome.reason == (
-        "score outside ±3σ of its reference mean on 2 of the last 3 observations "
+        "score more than 3σ away from its reference mean on 2 of the last 3 observations "
         "(2026-11-21, 2026-11-23); latest 3 on 2026-11-23 is 3.8σ above its reference mean "
         "0.8625 (σ 0.559)"
     )
@@ -862,7 +878,8 @@ def test_anomaly_one_outlier_of_three_is_not_enough(tmp_path: Path) -> None:
     outcome = trigger(tmp_path, rule, csv)
     assert outcome.status == "quiet"
     assert outcome.reason.startswith(
-        "score outside ±3σ of its reference mean on 1 of the last 3 observations (2026-11-21), "
+        "score more than 3σ away from its reference mean on 1 of the last 3 observations "
+        "(2026-11-21), "
         "needs 2; latest 1 on 2026-11-23 is "
     )
 
