@@ -303,8 +303,9 @@ def _act_on(
             result,
             dispatch=DispatchResult(
                 status="dry-run",
-                message=f"dry-run: would start {target}{_on(body)}: {method} {path} "
-                f"{json.dumps(body, ensure_ascii=False)}; nothing sent (guards not checked)",
+                # the body itself is in `body` (the JSON report, the summary's details)
+                message=f"dry-run: would start {target}{_on(body)} ({method} {path}); "
+                "nothing sent (guards not checked)",
                 method=method,
                 url=url,
                 body=body,

@@ -261,7 +261,12 @@ def test_the_action_in_dry_run_on_the_examples(
     assert summary == Path(outputs["summary"]).read_text(encoding="utf-8")
     assert summary.splitlines()[0] == "## 🔁 retrain-gate: RETRAIN (1 retrain, 1 skip)"
     assert "| accuracy-floor | trigger · threshold | 0.858 | &lt; 0.87 | 🔥 fired |" in summary
-    assert "**Dispatch (dry-run):** dry-run: would start" in summary
+    assert (
+        "**Dispatch:** dry-run: would start retrain.yml on main (POST "
+        "/repos/o/r/actions/workflows/retrain.yml/dispatches); nothing sent (guards not checked)"
+    ) in summary
+    # the request it would send, folded under the line
+    assert '<details><summary>the request it would send</summary>\n\n```json\n{\n  "ref": "main"' in summary
     assert "```mermaid\nxychart-beta" in summary
     # annotations point at the config's lines, relative to the workspace
     assert (

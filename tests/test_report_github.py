@@ -463,3 +463,14 @@ def test_json_on_stdout_stays_json_and_its_annotations_go_to_stderr(
     assert json.loads(captured.out)["decision"] == "retrain"  # no command line mixed in
     assert captured.err.startswith("::warning file=")
     assert "::stop-commands::" not in captured.out + captured.err
+
+
+def test_a_code_block_outlasts_backticks_in_users_text() -> None:
+    from retrain_gate.report.markdown import fenced
+
+    assert fenced('{"reasons": "a ``` b"}', info="json") == [
+        "````json",
+        '{"reasons": "a ``` b"}',
+        "````",
+    ]
+    assert fenced("plain") == ["```", "plain", "```"]

@@ -8,6 +8,7 @@ table stays in view). Every piece of user text is escaped for where it lands.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Sequence
@@ -100,11 +101,25 @@ def why_lines(result: ModelResult) -> list[str]:
     return [*lines, ""] if lines else []
 
 
-def dispatch_line(dispatch: DispatchResult) -> str:
-    text = f"**Dispatch ({dispatch.status}):** {cell(dispatch.message)}"
+def fenced(text: str, *, info: str = "") -> list[str]:
+    """A code block that text from users' files cannot close early."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{fence}{info}", text, fence]
+
+
+def dispatch_lines(dispatch: DispatchResult) -> list[str]:
+    """The dispatch's one line (its message starts with its status), and for a dry run the
+    request it would have sent, folded."""
+    text = f"**Dispatch:** {cell(dispatch.message)}"
     if dispatch.run_url and _URL.match(dispatch.run_url):
         text += f" [View the run]({dispatch.run_url})"
-    return text
+    lines = [text, ""]
+    if dispatch.status == "dry-run" and dispatch.body is not None:
+        body = json.dumps(dispatch.body, indent=2, ensure_ascii=False)
+        lines += ["<details><summary>the request it would send</summary>", ""]
+        lines += [*fenced(body, info="json"), "", "</details>", ""]
+    return lines
 
 
 def model_section(result: ModelResult) -> list[str]:
@@ -114,8 +129,7 @@ def model_section(result: ModelResult) -> list[str]:
         lines.append("")
     lines.extend(why_lines(result))
     if result.dispatch is not None:
-        lines.append(dispatch_line(result.dispatch))
-        lines.append("")
+        lines.extend(dispatch_lines(result.dispatch))
     if result.outcomes:
         lines.append("| rule | kind | observed | threshold | status | reason |")
         lines.append("| --- | --- | --- | --- | --- | --- |")
