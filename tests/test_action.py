@@ -266,7 +266,10 @@ def test_the_action_in_dry_run_on_the_examples(
         "/repos/o/r/actions/workflows/retrain.yml/dispatches); nothing sent (guards not checked)"
     ) in summary
     # the request it would send, folded under the line
-    assert '<details><summary>the request it would send</summary>\n\n```json\n{\n  "ref": "main"' in summary
+    assert (
+        '<details><summary>the request it would send</summary>\n\n```json\n{\n  "ref": "main"'
+        in summary
+    )
     assert "```mermaid\nxychart-beta" in summary
     # annotations point at the config's lines, relative to the workspace
     assert (
