@@ -327,9 +327,14 @@ CHECKS: dict[str, Kind] = {
             **CHECK_COMMON,
             "sample": {
                 "type": "string",
+                "minLength": 1,
                 "description": "A committed data sample (JSONL, JSON, CSV).",
             },
-            "schema": {"type": "string", "description": "The JSON Schema its records must match."},
+            "schema": {
+                "type": "string",
+                "minLength": 1,
+                "description": "The JSON Schema its records must match.",
+            },
         },
         required=("schema",),
         evaluate=evaluate_sample_schema,

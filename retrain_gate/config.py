@@ -7,6 +7,7 @@ Errors name the file, line and column and say how to fix it:
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -352,15 +353,24 @@ def build_schema() -> dict[str, Any]:
                 "additionalProperties": False,
                 "required": ["path"],
                 "properties": {
-                    "path": {"type": "string", "description": "A metric file, or a glob."},
+                    "path": {
+                        "type": "string",
+                        "minLength": 1,
+                        "description": "A metric file, or a glob.",
+                    },
                     "time": {
                         "type": "string",
+                        "minLength": 1,
                         "description": "The field holding the time, or `filename`.",
                     },
                     "format": {"enum": ["auto", "csv", "json", "jsonl", "yaml"]},
                 },
             },
-            "baseline": {"type": "string", "description": "The model card (JSON or YAML)."},
+            "baseline": {
+                "type": "string",
+                "minLength": 1,
+                "description": "The model card (JSON or YAML).",
+            },
             "dispatch": dispatch,
             "triggers": {"type": "array", "items": {"$ref": "#/$defs/trigger"}},
             "checks": {"type": "array", "items": {"anyOf": checks}},
@@ -379,7 +389,12 @@ def build_schema() -> dict[str, Any]:
             "models": {
                 "type": "object",
                 "minProperties": 1,
-                "propertyNames": {"pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"},
+                "propertyNames": {
+                    "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                    "description": "A model name: ASCII letters, digits, '_', '.' and '-', "
+                    "starting with a letter or digit (it names workflow inputs, concurrency "
+                    "groups and issue markers)",
+                },
                 "additionalProperties": model,
             },
         },
@@ -676,7 +691,31 @@ def _check_with(
             hint=str(described or "") or None,
         )
     hint = str(error.schema.get("description", "")) if error.validator == "type" else ""
+    if error.validator == "type" and _looks_numeric(error.instance):
+        # YAML 1.1 reads 1e-3 (no dot) as text: the commonest surprise in a threshold
+        example = _dotted_float(error.instance)
+        hint = f"YAML reads {error.instance} as text; write it with a dot, e.g. {example}"
     raise errors.fail(f"{dotted(where)}: {error.message}", where, hint=hint or None)
+
+
+def _looks_numeric(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _dotted_float(text: str) -> str:
+    """1e3 -> 1.0e+3: YAML 1.1 reads a float only with a dot and a signed exponent."""
+    mantissa, _, exponent = text.strip().lower().partition("e")
+    if "." not in mantissa:
+        mantissa += ".0"
+    if exponent and exponent[0] not in "+-":
+        exponent = "+" + exponent
+    return f"{mantissa}e{exponent}" if exponent else mantissa
 
 
 def _is_rate(metric: str) -> bool:
@@ -688,6 +727,21 @@ def _is_rate(metric: str) -> bool:
 def _semantic(rule: Mapping[str, Any], kind: Kind, path: list[PathPart], errors: _Errors) -> None:
     for option, message in kind.semantic(rule):
         raise errors.fail(f"{dotted([*path, option])}: {message}", [*path, option])
+    for option, value in rule.items():  # YAML's .nan and .inf are numbers to JSON Schema
+        if isinstance(value, float) and not math.isfinite(value):
+            raise errors.fail(
+                f"{dotted([*path, option])}: {value} is not a usable number here",
+                [*path, option],
+                hint="a threshold must be a finite number",
+            )
+    for option in ("window", "reference_window"):  # an empty window has nothing to judge
+        value = rule.get(option)
+        if isinstance(value, str) and parse_duration(value).total_seconds() <= 0:
+            raise errors.fail(
+                f"{dotted([*path, option])}: a window of {value.strip()} holds no observations",
+                [*path, option],
+                hint="give a positive duration such as 7d, or a count such as 7",
+            )
     for option in ("max_age", "freshness", "max_gap", "cooldown"):
         if option in rule:
             try:

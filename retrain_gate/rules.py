@@ -586,8 +586,16 @@ DISTRIBUTION_SPEC: dict[str, Any] = {
     "required": ["reference", "current"],
     "additionalProperties": False,
     "properties": {
-        "reference": {"type": "string", "description": "The committed reference distribution."},
-        "current": {"type": "string", "description": "The committed current distribution."},
+        "reference": {
+            "type": "string",
+            "minLength": 1,
+            "description": "The committed reference distribution.",
+        },
+        "current": {
+            "type": "string",
+            "minLength": 1,
+            "description": "The committed current distribution.",
+        },
         "feature": {"type": "string", "description": "Which feature, when files hold several."},
         "bins": {"type": "integer", "minimum": 2, "description": "Quantile bins for samples."},
         "epsilon": {"type": "number", "exclusiveMinimum": 0, "description": "PSI: empty bins."},
