@@ -539,11 +539,27 @@ def _required_fields(rule: RuleConfig, days: Days) -> list[Status]:
     return _as_check(rule, failed)
 
 
+def _card_known(fast: FastStatuses) -> FastStatuses:
+    """As `rules.card_from_the_future`: on a day whose `now` is before the card's
+    trained_at, a rule that reads the card is an error."""
+
+    def statuses_with_card(rule: RuleConfig, days: Days) -> list[Status]:
+        column = fast(rule, days)
+        card = days.ctx.baseline
+        if card is not None and card.trained_at is not None:
+            for i, now in enumerate(days.nows):
+                if card.trained_at > now:
+                    column[i] = "error"
+        return column
+
+    return statuses_with_card
+
+
 FAST: dict[tuple[Role, str], FastStatuses] = {
     ("trigger", "threshold"): _threshold,
-    ("trigger", "baseline_change"): _baseline_change,
-    ("trigger", "data_growth"): _data_growth,
-    ("trigger", "model_age"): _model_age,
+    ("trigger", "baseline_change"): _card_known(_baseline_change),
+    ("trigger", "data_growth"): _card_known(_data_growth),
+    ("trigger", "model_age"): _card_known(_model_age),
     ("trigger", "drift"): _constant,
     ("trigger", "anomaly"): _anomaly,
     ("trigger", "group"): _group,

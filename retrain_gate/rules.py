@@ -118,10 +118,25 @@ def evaluate_threshold(rule: RuleConfig, ctx: Context) -> Outcome:
     )
 
 
+def card_from_the_future(rule: RuleConfig, ctx: Context) -> Outcome | None:
+    """A model card trained after `now` is bad data (a clock or time-zone error, or --now
+    before the training): the rules that read it are errors, never a comparison."""
+    card = ctx.baseline
+    if card is None or card.trained_at is None or card.trained_at <= ctx.now:
+        return None
+    return error_outcome(
+        rule,
+        f"the model card {card.source} says the model was trained {day(card.trained_at)}, "
+        f"after now ({day(ctx.now)}): a clock or time-zone error, or --now before the training",
+    )
+
+
 def _baseline_value(rule: RuleConfig, ctx: Context) -> float | Outcome:
     if ctx.baseline is None:
         why = str(ctx.baseline_problem) if ctx.baseline_problem else "no `baseline:` in the config"
         return error_outcome(rule, f"needs the model card's values, but there is none: {why}")
+    if future := card_from_the_future(rule, ctx):
+        return future
     value = ctx.baseline.value(str(rule.metric))
     if value is None:
         return error_outcome(
@@ -257,6 +272,8 @@ def evaluate_model_age(rule: RuleConfig, ctx: Context) -> Outcome:
     max_age does not fire. No model card, or no `trained_at` in it, is an error.
     """
     limit = parse_duration(str(rule.options["max_age"]))
+    if future := card_from_the_future(rule, ctx):
+        return future
     if ctx.baseline is None or ctx.baseline.trained_at is None:
         why = (
             str(ctx.baseline_problem)

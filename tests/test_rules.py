@@ -1055,3 +1055,25 @@ def test_a_long_member_reason_is_shortened_in_the_group_reason_only() -> None:
     assert result.reason == f"none of 2 fired: long ({kept} …); short (young)"
     assert result.members == (member, short)
     assert result.members[0].reason == words
+
+
+def test_a_model_card_trained_after_now_is_an_error_for_the_rules_that_read_it(
+    tmp_path: Path,
+) -> None:
+    """A clock or time-zone error in the card (or --now before the training): fail closed."""
+    files = {"metrics.csv": daily_csv({"accuracy": [0.9, 0.8]})}
+    card = {"trained_at": "2026-12-01T00:00:00Z", "metrics": {"accuracy": 0.9}}
+    report = run_gate(
+        tmp_path,
+        ["{name: age, max_age: 30d}", "{name: drop, metric: accuracy, drop_from_baseline: 5%}"],
+        files={**files, "card.json": json.dumps(card)},
+        baseline="card.json",
+    )
+    (model,) = report.models
+    future = (
+        "the model card card.json says the model was trained 2026-12-01, after now "
+        "(2026-11-11): a clock or time-zone error, or --now before the training"
+    )
+    assert [(o.status, o.reason) for o in model.triggers] == [("error", future)] * 2
+    assert model.decision == "error"
+    assert report.exit_code == 3
