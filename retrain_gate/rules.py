@@ -155,7 +155,8 @@ def evaluate_baseline_change(rule: RuleConfig, ctx: Context) -> Outcome:
     metric's own units. Strict: a change equal to X (up to floating-point rounding: 0.873 is
     a drop of exactly 3% from 0.9) does not fire. Accepts `aggregate`,
     `window`, `for` and `of_last` as the threshold rule does. A missing model card or
-    baseline value makes the rule an error (the gate fails closed).
+    baseline value, or a card trained after `now`, makes the rule an error (the gate fails
+    closed).
     """
     if problem := _series_problem(rule, ctx):
         return problem
@@ -215,7 +216,8 @@ def evaluate_data_growth(rule: RuleConfig, ctx: Context) -> Outcome:
     compares the latest value (the size of today's data) with the card's; `count:
     since_training` adds up the values observed after the card's `trained_at` (new rows
     since training) and compares the sum with the card's value. Strict: growth equal to X
-    does not fire. A missing model card value makes the rule an error.
+    does not fire. A missing model card value, or a card trained after `now`, makes the
+    rule an error.
     """
     if problem := _series_problem(rule, ctx):
         return problem
@@ -269,7 +271,8 @@ def evaluate_model_age(rule: RuleConfig, ctx: Context) -> Outcome:
     """Fires when the model is older than `max_age` (e.g. `30d`).
 
     The age is `now` minus the model card's `trained_at`. Strict: an age equal to
-    max_age does not fire. No model card, or no `trained_at` in it, is an error.
+    max_age does not fire. No model card, no `trained_at` in it, or a `trained_at` after
+    `now` is an error.
     """
     limit = parse_duration(str(rule.options["max_age"]))
     if future := card_from_the_future(rule, ctx):
