@@ -163,7 +163,18 @@ def _compose(text: str, *, display: str) -> tuple[Any, yaml.Node | None]:
     fast = _compose_fast(text, display=display)
     if fast is not None:
         return fast
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # the reader refuses control characters right away
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise ConfigError(
+            f"invalid YAML: character #x{exc.character:04x} is not allowed in a YAML file",
+            file=display,
+            line=line,
+            column=column,
+            hint="remove it: a config is plain text",
+        ) from None
     try:
         node = loader.get_single_node()
         if node is None:
