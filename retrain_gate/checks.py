@@ -25,7 +25,7 @@ from retrain_gate.kinds import (
     outcome,
 )
 from retrain_gate.results import Outcome
-from retrain_gate.rules import _persistence_semantic, _series_problem, _subject
+from retrain_gate.rules import persistence_semantic, subject_of, unreadable_series
 from retrain_gate.selection import (
     NoData,
     day,
@@ -49,7 +49,7 @@ def evaluate_range(rule: RuleConfig, ctx: Context) -> Outcome:
     value was out of range on N consecutive observations. A missing value is an error
     (`missing: error`, the default) so the check vetoes: never retrain on data you cannot see.
     """
-    if problem := _series_problem(rule, ctx):
+    if problem := unreadable_series(rule, ctx):
         return problem
     low = rule.options.get("at_least")
     high = rule.options.get("at_most")
@@ -72,7 +72,7 @@ def evaluate_range(rule: RuleConfig, ctx: Context) -> Outcome:
         )
         if part
     )
-    subject = _subject(rule)
+    subject = subject_of(rule)
     near = float(low) if low is not None and (high is None or latest.value < low) else high
     value = fmt(latest.value, apart_from=None if near is None else float(near))
     needed, of_last = persistence(rule)
@@ -96,7 +96,7 @@ def evaluate_range(rule: RuleConfig, ctx: Context) -> Outcome:
         threshold=bounds,
         reason=reason,
         recent=rule_points(rule, ctx),
-        recent_label=_subject(rule),
+        recent_label=subject_of(rule),
         limit=float(low) if low is not None else float(high) if high is not None else None,
     )
 
@@ -108,7 +108,7 @@ def evaluate_freshness(rule: RuleConfig, ctx: Context) -> Outcome:
     fails: a clock or time-zone error in the metric job is bad data too. Missing data:
     a series with no observations at all makes the check an error.
     """
-    if problem := _series_problem(rule, ctx):
+    if problem := unreadable_series(rule, ctx):
         return problem
     assert ctx.series is not None
     limit = parse_duration(str(rule.options["freshness"]))
@@ -145,7 +145,7 @@ def evaluate_gaps(rule: RuleConfig, ctx: Context) -> Outcome:
     max_gap passes). The gap into the window from the observation before it counts too.
     Missing data is what it looks for: no observation in the window at all fails.
     """
-    if problem := _series_problem(rule, ctx):
+    if problem := unreadable_series(rule, ctx):
         return problem
     assert ctx.series is not None
     limit = parse_duration(str(rule.options["max_gap"]))
@@ -191,7 +191,7 @@ def evaluate_required_fields(rule: RuleConfig, ctx: Context) -> Outcome:
     """Passes when every field in `required:` is present and not empty in the latest
     observation (or, with `window: N`, in each of the last N). Missing data is what it
     looks for: an absent or empty field fails; no observations at all is an error."""
-    if problem := _series_problem(rule, ctx):
+    if problem := unreadable_series(rule, ctx):
         return problem
     assert ctx.series is not None
     fields = [str(f) for f in rule.options["required"]]
@@ -278,7 +278,7 @@ def _range_semantic(options: Mapping[str, Any]) -> list[tuple[str, str]]:
     low, high = options.get("at_least"), options.get("at_most")
     if low is not None and high is not None and low > high:
         return [("at_most", f"at_most {high} is below at_least {low}: nothing could pass")]
-    return _persistence_semantic(options)
+    return persistence_semantic(options)
 
 
 CHECKS: dict[str, Kind] = {

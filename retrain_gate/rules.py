@@ -48,7 +48,7 @@ from retrain_gate.selection import (
 )
 
 
-def _series_problem(rule: RuleConfig, ctx: Context) -> Outcome | None:
+def unreadable_series(rule: RuleConfig, ctx: Context) -> Outcome | None:
     if ctx.series is None:
         # The file's own error is the model's problem, reported once; the rule points at it.
         problem = ctx.series_problem
@@ -59,7 +59,7 @@ def _series_problem(rule: RuleConfig, ctx: Context) -> Outcome | None:
     return None
 
 
-def _subject(rule: RuleConfig) -> str:
+def subject_of(rule: RuleConfig) -> str:
     label = window_label(rule)
     return f"{rule.metric} ({label})" if label else str(rule.metric)
 
@@ -76,7 +76,7 @@ def evaluate_threshold(rule: RuleConfig, ctx: Context) -> Outcome:
     break a streak (the `gaps` check catches missing dates).
     Missing values: `missing: error` (default) makes the rule an error, `ignore` drops them.
     """
-    if problem := _series_problem(rule, ctx):
+    if problem := unreadable_series(rule, ctx):
         return problem
     below = rule.options.get("below")
     limit = float(below if below is not None else rule.options["above"])
@@ -90,7 +90,7 @@ def evaluate_threshold(rule: RuleConfig, ctx: Context) -> Outcome:
     except NoData as exc:
         return error_outcome(rule, str(exc))
     latest = observed[-1]
-    subject = _subject(rule)
+    subject = subject_of(rule)
     needed, of_last = persistence(rule)
     if holds:
         shown = ", ".join(fmt(o.value, apart_from=limit) for o in matching[-3:])
@@ -113,7 +113,7 @@ def evaluate_threshold(rule: RuleConfig, ctx: Context) -> Outcome:
         threshold=f"{op} {fmt(limit)}",
         reason=reason,
         recent=rule_points(rule, ctx),
-        recent_label=_subject(rule),
+        recent_label=subject_of(rule),
         limit=limit,
     )
 
@@ -158,7 +158,7 @@ def evaluate_baseline_change(rule: RuleConfig, ctx: Context) -> Outcome:
     baseline value, or a card trained after `now`, makes the rule an error (the gate fails
     closed).
     """
-    if problem := _series_problem(rule, ctx):
+    if problem := unreadable_series(rule, ctx):
         return problem
     base = _baseline_value(rule, ctx)
     if isinstance(base, Outcome):
@@ -185,7 +185,7 @@ def evaluate_baseline_change(rule: RuleConfig, ctx: Context) -> Outcome:
     moved = change(latest.value)
     shown = f"{moved:.1%}" if relative else fmt(moved)
     limit_text = percent(amount) if relative else fmt(amount)
-    subject = _subject(rule)
+    subject = subject_of(rule)
     comparison = (
         f"{subject} {fmt(latest.value)} on {day(latest.time)} vs {fmt(base)} at training: "
         f"a {word} of {shown}"
@@ -201,7 +201,7 @@ def evaluate_baseline_change(rule: RuleConfig, ctx: Context) -> Outcome:
         threshold=f"{word} > {limit_text}",
         reason=reason,
         recent=rule_points(rule, ctx),
-        recent_label=_subject(rule),
+        recent_label=subject_of(rule),
         limit=(base * (1 - amount) if dropping else base * (1 + amount))
         if relative
         else (base - amount if dropping else base + amount),
@@ -219,7 +219,7 @@ def evaluate_data_growth(rule: RuleConfig, ctx: Context) -> Outcome:
     does not fire. A missing model card value, or a card trained after `now`, makes the
     rule an error.
     """
-    if problem := _series_problem(rule, ctx):
+    if problem := unreadable_series(rule, ctx):
         return problem
     base = _baseline_value(rule, ctx)
     if isinstance(base, Outcome):
@@ -249,7 +249,7 @@ def evaluate_data_growth(rule: RuleConfig, ctx: Context) -> Outcome:
         except NoData as exc:
             return error_outcome(rule, str(exc))
         current = latest.value
-        what = f"{_subject(rule)} {fmt(current)} on {day(latest.time)}"
+        what = f"{subject_of(rule)} {fmt(current)} on {day(latest.time)}"
         growth = current / base - 1 if relative else current - base
     limit_text = percent(amount) if relative else fmt(amount)
     shown = f"{growth:+.1%}" if relative else ("+" if growth >= 0 else "") + fmt(growth)
@@ -262,7 +262,7 @@ def evaluate_data_growth(rule: RuleConfig, ctx: Context) -> Outcome:
         threshold=f"growth > {limit_text}",
         reason=f"{what} vs {fmt(base)} at training: {shown}, {verb} {limit_text}",
         recent=rule_points(rule, ctx),
-        recent_label=_subject(rule),
+        recent_label=subject_of(rule),
         limit=base * (1 + amount) if relative else base + amount,
     )
 
@@ -394,7 +394,7 @@ def evaluate_anomaly(rule: RuleConfig, ctx: Context) -> Outcome:
     `above` only on a rise (a loss or an error rate), `both` (default) on either. Accepts
     `for` and `of_last`. Strict: exactly k standard deviations away does not fire.
     """
-    if problem := _series_problem(rule, ctx):
+    if problem := unreadable_series(rule, ctx):
         return problem
     assert ctx.series is not None
     k = float(rule.options["outside_sigma"])
@@ -464,7 +464,7 @@ def evaluate_anomaly(rule: RuleConfig, ctx: Context) -> Outcome:
         threshold=f"{fmt(mean)} {sign} {k:g}σ",
         reason=reason,
         recent=rule_points(rule, ctx),
-        recent_label=_subject(rule),
+        recent_label=subject_of(rule),
     )
 
 
@@ -585,7 +585,7 @@ def _one_of(options: Mapping[str, Any], keys: tuple[str, ...]) -> list[tuple[str
     return []
 
 
-def _persistence_semantic(options: Mapping[str, Any]) -> list[tuple[str, str]]:
+def persistence_semantic(options: Mapping[str, Any]) -> list[tuple[str, str]]:
     if "of_last" in options and int(options["of_last"]) < int(options.get("for", 1)):
         return [("of_last", "of_last must be at least `for` (M of the last N needs N >= M)")]
     if "window" in options and options.get("aggregate", "latest") == "latest":
@@ -598,7 +598,7 @@ def _persistence_semantic(options: Mapping[str, Any]) -> list[tuple[str, str]]:
 def _growth_semantic(options: Mapping[str, Any]) -> list[tuple[str, str]]:
     if options.get("count") == "since_training" and "window" in options:
         return [("window", "count: since_training adds up every value since training; no window")]
-    return _persistence_semantic(options)
+    return persistence_semantic(options)
 
 
 DISTRIBUTION_SPEC: dict[str, Any] = {
@@ -630,7 +630,7 @@ TRIGGERS: dict[str, Kind] = {
         options={**COMMON, **SERIES_OPTIONS, "below": NUMBER, "above": NUMBER},
         required=("metric",),
         evaluate=evaluate_threshold,
-        semantic=lambda o: _one_of(o, ("below", "above")) + _persistence_semantic(o),
+        semantic=lambda o: _one_of(o, ("below", "above")) + persistence_semantic(o),
     ),
     "baseline_change": Kind(
         name="baseline_change",
@@ -646,7 +646,7 @@ TRIGGERS: dict[str, Kind] = {
         evaluate=evaluate_baseline_change,
         uses_baseline=True,
         semantic=lambda o: (
-            _one_of(o, ("drop_from_baseline", "rise_from_baseline")) + _persistence_semantic(o)
+            _one_of(o, ("drop_from_baseline", "rise_from_baseline")) + persistence_semantic(o)
         ),
     ),
     "data_growth": Kind(
@@ -712,7 +712,7 @@ TRIGGERS: dict[str, Kind] = {
         },
         required=("metric",),
         evaluate=evaluate_anomaly,
-        semantic=_persistence_semantic,
+        semantic=persistence_semantic,
     ),
     GROUP: Kind(
         name=GROUP,
