@@ -816,3 +816,14 @@ def test_reasons_are_one_line_and_cut_to_fit(tmp_path: Path) -> None:
     assert inputs["reasons"] == line
     assert body["ref"] == "main"  # the config's ref wins over the runner's branch
     assert all(isinstance(v, str) for v in inputs.values())
+
+
+def test_dry_run_in_the_terminal_shows_the_request_body(
+    tmp_path: Path, fake: FakeGitHub, gate: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_TOKEN")
+    code, out, _ = gate(repo(tmp_path), "--dispatch", "--dry-run")
+    assert code == 0
+    assert fake.requests == []
+    body = {"ref": "main", "inputs": expected_inputs(), "return_run_details": True}
+    assert f"  request body: {json.dumps(body, ensure_ascii=False)}\n" in out

@@ -7,6 +7,7 @@ files is escaped so that `[red]` in a rule name stays text.
 from __future__ import annotations
 
 import io
+import json
 
 from retrain_gate.report.common import (
     DECISION_TEXT,
@@ -61,6 +62,9 @@ def render_terminal(report: Report, *, color: bool, width: int | None = None) ->
             console.print(Text(f"  error: {problem}", style=STYLES["error"]))
         if result.dispatch is not None:
             console.print(Text(f"  dispatch: {result.dispatch.message}"))
+            if result.dispatch.status == "dry-run" and result.dispatch.body is not None:
+                body = json.dumps(result.dispatch.body, ensure_ascii=False)
+                console.print(Text(f"  request body: {body}"), soft_wrap=True)
         if not result.outcomes:
             return
         table = Table(
