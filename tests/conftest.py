@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -86,3 +88,35 @@ def daily_csv(values: dict[str, list[object]], *, start: str = "2026-11-01") -> 
         cells = ["" if values[n][i] is None else str(values[n][i]) for n in names]
         rows.append(",".join([(first + timedelta(days=i)).isoformat(), *cells]))
     return "\n".join(rows) + "\n"
+
+
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Test Author",
+    "GIT_AUTHOR_EMAIL": "author@example.com",
+    "GIT_COMMITTER_NAME": "Test Committer",
+    "GIT_COMMITTER_EMAIL": "committer@example.com",
+    # the developer's own git config (hooks, signing, default branch) stays out of tests
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def git(root: Path, *args: str) -> str:
+    """`git ARGS` in root with a fixed identity and no user config; stdout, stripped."""
+    done = subprocess.run(
+        ["git", *args],
+        cwd=root,
+        env={**os.environ, **GIT_IDENTITY},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def commit(root: Path, files: dict[str, str], message: str) -> str:
+    """Write files, commit everything; return the new commit's id."""
+    write(root, files)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+    return git(root, "rev-parse", "HEAD")

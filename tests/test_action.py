@@ -28,9 +28,8 @@ import pytest
 import yaml
 
 from retrain_gate.cli import main
-from tests.conftest import EXAMPLES, daily_csv, write
+from tests.conftest import EXAMPLES, commit, daily_csv, git, write
 from tests.fakegithub import FakeGitHub
-from tests.test_diff import commit, git
 from tests.test_report_github import parse_outputs
 
 ROOT = Path(__file__).resolve().parent.parent

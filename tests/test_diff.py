@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from retrain_gate.cli import main
-from tests.conftest import daily_csv, write
+from tests.conftest import commit, daily_csv, git
 
 # 10 good days, then accuracy sinks: under 0.88 from 2026-11-11, under 0.85 from 2026-11-16
 ACCURACY = [0.9] * 10 + [0.87, 0.87, 0.86, 0.86, 0.85, 0.84, 0.84, 0.83, 0.83, 0.82]
@@ -41,29 +39,6 @@ models:
     checks:
       - {name: enough-rows, metric: rows, at_least: 1000}
 """
-
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "Test Author",
-    "GIT_AUTHOR_EMAIL": "author@example.com",
-    "GIT_COMMITTER_NAME": "Test Committer",
-    "GIT_COMMITTER_EMAIL": "committer@example.com",
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
-
-
-def git(root: Path, *args: str) -> str:
-    env = {**os.environ, **GIT_IDENTITY, "GIT_CONFIG_GLOBAL": str(root.parent / "gitconfig")}
-    done = subprocess.run(
-        ["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True
-    )
-    return done.stdout.strip()
-
-
-def commit(root: Path, files: dict[str, str], message: str) -> str:
-    write(root, files)
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message)
-    return git(root, "rev-parse", "HEAD")
 
 
 @pytest.fixture

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from retrain_gate.cli import main
-from tests.conftest import EXAMPLES, daily_csv, write
+from tests.conftest import EXAMPLES, commit, daily_csv, git, write
 
 CARD = '{"trained_at": "2026-10-01T00:00:00Z", "metrics": {"accuracy": 0.9}}\n'
 HIST = '{"bins": [0, 1, 2], "counts": [5, 5]}\n'
@@ -39,22 +37,6 @@ def repo(root: Path, names: list[str]) -> Path:
     return write(root, files)
 
 
-def run_git(root: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_SYSTEM": os.devnull,
-    }
-    done = subprocess.run(
-        ["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True
-    )
-    return done.stdout
-
-
 def matrix(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, root: Path, *extra: str
 ) -> tuple[int, object, str]:
@@ -70,17 +52,11 @@ def git_repo(tmp_path: Path) -> Path:
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     repo(tmp_path, ["alpha", "beta", "gamma", "delta"])
-    run_git(tmp_path, "init", "-q", "-b", "main")
-    run_git(tmp_path, "add", ".")
-    run_git(tmp_path, "commit", "-q", "-m", "start")
-    run_git(tmp_path, "checkout", "-q", "-b", "work")
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "start")
+    git(tmp_path, "checkout", "-q", "-b", "work")
     return tmp_path
-
-
-def commit(root: Path, files: dict[str, str], message: str) -> None:
-    write(root, files)
-    run_git(root, "add", ".")
-    run_git(root, "commit", "-q", "-m", message)
 
 
 def test_lists_exactly_the_configured_models_in_config_order(
@@ -149,10 +125,10 @@ def test_a_glob_of_metric_files_matches_a_new_file(
             "ml/metrics/other.csv": "date,auc\n2026-11-01,0.9\n",
         },
     )
-    run_git(root, "init", "-q", "-b", "main")
-    run_git(root, "add", ".")
-    run_git(root, "commit", "-q", "-m", "start")
-    run_git(root, "checkout", "-q", "-b", "work")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "start")
+    git(root, "checkout", "-q", "-b", "work")
     commit(root, {"ml/metrics/runs/2026-11-02.json": '{"auc": 0.7}\n'}, "a new run")
     # the config is in a sub-folder of the repository: paths are relative to that folder
     code, printed, _ = matrix(capsys, monkeypatch, root / "ml", "--changed-since", "main")
