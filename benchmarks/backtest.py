@@ -33,11 +33,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from make_repo import RepoSize, last_day, make_repo
 
-from retrain_gate import replay as replay_module
-from retrain_gate.backtest import Backtest
 from retrain_gate.commands.backtest import backtest_config
-from retrain_gate.config import load_config
-from retrain_gate.gate import check
+from retrain_gate.config.parse import load_config
+from retrain_gate.engine.backtest import Backtest
+from retrain_gate.engine.gate import check
+from retrain_gate.kinds import windows as replay_module
 from retrain_gate.results import Report
 
 
@@ -79,14 +79,15 @@ def main(argv: list[str] | None = None) -> int:
         )
         slow: list[Backtest] = []
         if args.day_by_day:
-            fast_paths = dict(replay_module.FAST)
-            replay_module.FAST.clear()  # every kind falls back to its evaluator, day by day
+            one_pass = replay_module.statuses
+            # every kind falls back to its evaluator, day by day
+            replay_module.statuses = replay_module.evaluated  # type: ignore[assignment]
             try:
                 slow_time = best_of(
                     1, lambda: slow.append(backtest_config(load_config(config_path)))
                 )
             finally:
-                replay_module.FAST.update(fast_paths)
+                replay_module.statuses = one_pass  # type: ignore[assignment]
     days = replay[-1].day_count
     decisions = sum(len(m.days) for m in replay[-1].models)
     print(f"repository: {size.models} models x {size.days} days x {size.metrics} metrics")

@@ -14,8 +14,9 @@ Generates (deterministically, into a temporary folder) repositories with
   (subprocesses, bytecode cached as after an install);
 - peak memory of `check` (tracemalloc) against the size of the parsed data (every metric value
   of every file as Python floats, as the floor holds them);
-- drift: KS, PSI and JS on `--drift-values` values per side (`retrain_gate.drift`), against
-  sorting the two samples, and at a quarter of the size to show O(n log n);
+- drift: KS, PSI and JS on `--drift-values` values per side
+  (`retrain_gate.kinds.drift_measures`), against sorting the two samples, and at a quarter
+  of the size to show O(n log n);
 - installing the package into a fresh virtual environment from a local wheel folder, against
   installing its three dependencies alone.
 
@@ -54,11 +55,11 @@ from make_repo import RepoSize, last_day, make_repo  # noqa: E402
 
 from retrain_gate.cli import main as cli_main  # noqa: E402
 from retrain_gate.config import load_config  # noqa: E402
-from retrain_gate.gate import check  # noqa: E402
+from retrain_gate.engine.gate import check  # noqa: E402
 
 DEPENDENCIES = ("pyyaml", "jsonschema", "rich")
 # Modules whose import a small `check` should pay for only when it uses them.
-OPTIONAL_IMPORTS = ("jsonschema", "rich", "retrain_gate.drift")
+OPTIONAL_IMPORTS = ("jsonschema", "rich", "retrain_gate.kinds.drift_measures")
 
 
 @dataclass(frozen=True)
@@ -297,17 +298,18 @@ def report_startup(folder: Path, *, seed: int, repeat: int) -> None:
 
 
 def report_drift(values: int, *, seed: int, repeat: int) -> None:
-    from retrain_gate import drift
+    from retrain_gate.kinds import drift_measures as drift
+    from retrain_gate.sources.distributions import Sample
 
     rng = random.Random(seed)
 
-    def samples(count: int) -> tuple[drift.Sample, drift.Sample]:
-        reference = drift.Sample(tuple(rng.gauss(0.0, 1.0) for _ in range(count)))
-        current = drift.Sample(tuple(rng.gauss(0.1, 1.1) for _ in range(count)))
+    def samples(count: int) -> tuple[Sample, Sample]:
+        reference = Sample(tuple(rng.gauss(0.0, 1.0) for _ in range(count)))
+        current = Sample(tuple(rng.gauss(0.1, 1.1) for _ in range(count)))
         return reference, current
 
     quarter = max(values // 4, 1000)
-    print(f"\ndrift on {values:,} values per side (retrain_gate.drift)")
+    print(f"\ndrift on {values:,} values per side (retrain_gate.kinds.drift_measures)")
     big = samples(values)
     small = samples(quarter)
     sort_time = best_of(repeat, lambda: (sorted(big[0].values), sorted(big[1].values))).seconds

@@ -15,20 +15,16 @@ from typing import Any
 import pytest
 
 from retrain_gate import __version__
-from retrain_gate.act import (
-    MAX_REASONS_CHARS,
-    RunContext,
-    act,
-    dispatch_request,
-    issue_marker,
-    reasons_line,
-    run_context_from_env,
-)
+from retrain_gate.act.context import RunContext, run_context_from_env
+from retrain_gate.act.dispatch import act
+from retrain_gate.act.issues import issue_marker
+from retrain_gate.act.request import MAX_REASONS_CHARS, dispatch_request, reasons_line
 from retrain_gate.cli import main
-from retrain_gate.config import load_config
+from retrain_gate.config.parse import load_config
+from retrain_gate.engine.gate import check
 from retrain_gate.errors import ConfigError
-from retrain_gate.gate import check
-from retrain_gate.github import GitHubClient, GitHubSettings
+from retrain_gate.github.client import GitHubClient
+from retrain_gate.github.settings import GitHubSettings
 from retrain_gate.results import Outcome, Report
 from tests.conftest import daily_csv, write
 from tests.fakegithub import FakeGitHub, Recorded, Reply, closed_port_url

@@ -24,13 +24,16 @@ import jsonschema
 import pytest
 import yaml
 
-from retrain_gate import config as config_module
-from retrain_gate import metrics as metrics_module
 from retrain_gate.cli import main
-from retrain_gate.config import build_schema, kinds, load_config, rule_schema
+from retrain_gate.config import messages as config_messages
+from retrain_gate.config import positions as config_positions
+from retrain_gate.config.parse import load_config
+from retrain_gate.config.schema import build_schema, rule_schema
+from retrain_gate.engine.gate import check
+from retrain_gate.engine.load import load_model
 from retrain_gate.errors import GateError
-from retrain_gate.gate import check
-from retrain_gate.load import load_model
+from retrain_gate.kinds import registry
+from retrain_gate.sources import metrics as metrics_module
 from tests.conftest import EXAMPLES, write
 
 REPO = Path(__file__).resolve().parent.parent
@@ -52,8 +55,8 @@ def files_of(root: Path) -> dict[str, bytes]:
 def slow_paths(monkeypatch: pytest.MonkeyPatch) -> None:
     """Turn every fast path off: the record-by-record CSV reader, PyYAML, jsonschema."""
     monkeypatch.setattr(metrics_module, "_clean_csv_series", lambda *a, **k: None)
-    monkeypatch.setattr(config_module, "_compose_fast", lambda *a, **k: None)
-    monkeypatch.setattr(config_module, "_verdict", lambda *a, **k: None)
+    monkeypatch.setattr(config_positions, "_compose_fast", lambda *a, **k: None)
+    monkeypatch.setattr(config_messages, "_verdict", lambda *a, **k: None)
 
 
 # --- the generator and the benchmark -----------------------------------------------------------
@@ -129,7 +132,7 @@ def test_the_quick_benchmark_prints_every_ratio_with_its_seconds(tmp_path: Path)
         assert re.search(pattern, out, re.M), f"no ratio line for {label!r} in:\n{out}"
     # three sizes: the full one, half the models, half the days
     assert len(re.findall(r"^  check/floor", out, re.M)) == 3
-    assert "--version imports: none of jsonschema, rich, retrain_gate.drift" in out
+    assert "--version imports: none of jsonschema, rich, retrain_gate.kinds.drift_measures" in out
     assert "install: skipped" in out
 
 
@@ -290,18 +293,18 @@ SAMPLE_RULES: list[tuple[str, dict[str, Any]]] = [
 def test_the_hand_written_validator_agrees_with_jsonschema_whenever_it_is_sure() -> None:
     checked = sure = 0
     for kind_name, rule in SAMPLE_RULES:
-        role = "trigger" if kind_name in kinds("trigger") else "check"
-        schema = rule_schema(kinds(role)[kind_name])
+        role = "trigger" if kind_name in registry("trigger") else "check"
+        schema = rule_schema(registry(role)[kind_name])
         validator = jsonschema.Draft202012Validator(schema)
         for variant in rule_variants(rule):
-            verdict = config_module._verdict(schema, variant)
+            verdict = config_messages._verdict(schema, variant)
             checked += 1
             if verdict is not None:
                 sure += 1
                 assert verdict == validator.is_valid(variant), (kind_name, variant)
     assert sure > checked * 0.8  # it must be sure often, or it saves nothing
     example = yaml.safe_load((EXAMPLES / "retrain-gate.yml").read_text())
-    assert config_module._verdict(build_schema(), example) is True
+    assert config_messages._verdict(build_schema(), example) is True
 
 
 def test_the_top_level_schema_agrees_with_jsonschema() -> None:
@@ -325,7 +328,7 @@ def test_the_top_level_schema_agrees_with_jsonschema() -> None:
         {"models": {"churn": model}},
         [],
     ]:
-        verdict = config_module._verdict(schema, data)
+        verdict = config_messages._verdict(schema, data)
         assert verdict in (None, validator.is_valid(data)), data
 
 
@@ -354,10 +357,10 @@ def test_libyaml_gives_the_same_data_and_positions_as_pyyaml(tmp_path: Path) -> 
         make_repo(tmp_path, SMALL, seed=1).read_text(),
     ]
     for text in texts:
-        fast = config_module._compose_fast(text, display="c.yml")
+        fast = config_positions._compose_fast(text, display="c.yml")
         assert fast is not None
         data, node = fast
-        loader = config_module._Loader(text)
+        loader = config_positions._Loader(text)
         try:
             slow_node = loader.get_single_node()
             slow_data = loader.construct_document(slow_node)
@@ -378,4 +381,4 @@ def test_libyaml_gives_the_same_data_and_positions_as_pyyaml(tmp_path: Path) -> 
     ],
 )
 def test_anything_unusual_goes_to_the_pure_python_loader(text: str) -> None:
-    assert config_module._compose_fast(text, display="c.yml") is None
+    assert config_positions._compose_fast(text, display="c.yml") is None

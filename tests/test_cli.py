@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from retrain_gate import __version__, gate
+from retrain_gate import __version__
 from retrain_gate.cli import main
+from retrain_gate.engine import gate
 from retrain_gate.errors import EXIT_INTERNAL, DataError
 from tests.conftest import EXAMPLES
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from retrain_gate.config import find_config, load_config, repository_root
+from retrain_gate.config.parse import find_config, load_config, repository_root
+from retrain_gate.engine.gate import check
 from retrain_gate.errors import EXIT_CONFIG, ConfigError
-from retrain_gate.gate import check
 from tests.conftest import daily_csv, write
 
 HEAD = "version: 1\nmodels:\n  m:\n    metrics: {path: metrics.csv, time: date}\n"
@@ -554,7 +554,7 @@ def test_a_member_naming_an_unknown_metric_is_a_config_error_at_the_member(
 
 
 def test_members_metrics_and_files_are_loaded(tmp_path: Path) -> None:
-    from retrain_gate.load import load_model, series_fields
+    from retrain_gate.engine.load import load_model, series_fields
 
     hist = '{"features": {"age": {"bins": [0, 1, 2], "counts": [5, 5]}}}'
     csv = daily_csv({"accuracy": [0.9, 0.8], "rows": [10, 20], "unused": [1, 2]})
@@ -575,14 +575,15 @@ def test_the_fast_validator_accepts_groups_as_jsonschema_does() -> None:
     import jsonschema
     import yaml
 
-    from retrain_gate import config as config_module
-    from retrain_gate.config import build_schema, kinds, rule_schema
+    from retrain_gate.config import fast_schema as config_module
+    from retrain_gate.config.schema import build_schema, rule_schema
+    from retrain_gate.kinds import registry
 
     data = yaml.safe_load(GROUPED)
     schema = build_schema()
     assert config_module._verdict(schema, data) is True
     assert jsonschema.Draft202012Validator(schema).is_valid(data)
-    group_schema = rule_schema(kinds("trigger")["group"])
+    group_schema = rule_schema(registry("trigger")["group"])
     member = {"name": "a", "max_age": "3d"}
     variants = [
         {"name": "g", "all": [member]},
@@ -613,7 +614,7 @@ def test_an_editor_flags_a_misspelled_key_inside_a_member() -> None:
     import jsonschema
     import yaml
 
-    from retrain_gate.config import build_schema
+    from retrain_gate.config.schema import build_schema
 
     data = yaml.safe_load(GROUPED.replace("growth_since_baseline", "growth_since_baselin"))
     errors = list(jsonschema.Draft202012Validator(build_schema()).iter_errors(data))

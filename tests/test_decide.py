@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from retrain_gate.decide import decide
+from retrain_gate.engine.decide import decide
 from retrain_gate.results import ModelResult, Outcome, Problem, Report
 from tests.conftest import daily_csv
 from tests.test_rules import run_gate

@@ -64,8 +64,7 @@ def test_rules_md_is_what_retrain_gate_rules_prints() -> None:
 
 
 def test_rules_md_names_every_kind_and_option() -> None:
-    from retrain_gate.checks import CHECKS
-    from retrain_gate.rules import TRIGGERS
+    from retrain_gate.kinds import CHECKS, TRIGGERS
 
     text = (DOCS / "rules.md").read_text(encoding="utf-8")
     for kind in [*TRIGGERS.values(), *CHECKS.values()]:

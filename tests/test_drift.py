@@ -12,18 +12,16 @@ import yaml
 from scipy import special, stats
 from scipy.spatial.distance import jensenshannon
 
-from retrain_gate.drift import (
-    Histogram,
-    Sample,
+from retrain_gate.errors import ConfigError, DataError
+from retrain_gate.kinds.drift_measures import (
     _kolmogorov_sf,
     compare,
     js_distance,
     ks_2samp,
-    parse_distributions,
     psi,
     to_histogram,
 )
-from retrain_gate.errors import ConfigError, DataError
+from retrain_gate.sources.distributions import Histogram, Sample, parse_distributions
 
 
 def numeric(edges: Sequence[float], counts: Sequence[float]) -> Histogram:

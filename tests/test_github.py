@@ -9,20 +9,11 @@ import pytest
 
 from retrain_gate import __version__
 from retrain_gate.errors import EXIT_GITHUB, ConfigError, GitHubError
-from retrain_gate.github import (
-    DispatchAnswer,
-    GitHubClient,
-    GitHubSettings,
-    WorkflowRun,
-    close_issue,
-    comment_issue,
-    create_issue,
-    dispatch_repository,
-    dispatch_workflow,
-    find_open_issue,
-    list_workflow_runs,
-    settings_from_env,
-)
+from retrain_gate.github.client import GitHubClient
+from retrain_gate.github.dispatches import DispatchAnswer, dispatch_repository, dispatch_workflow
+from retrain_gate.github.issues import close_issue, comment_issue, create_issue, find_open_issue
+from retrain_gate.github.runs import WorkflowRun, list_workflow_runs
+from retrain_gate.github.settings import GitHubSettings, settings_from_env
 from tests.fakegithub import FakeGitHub, Recorded, Reply, closed_port_url
 
 TOKEN = "ghs_TopSecretToken0123456789abcdef"

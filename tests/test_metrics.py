@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from retrain_gate.errors import EXIT_DATA, DataError
-from retrain_gate.metrics import Series, load_baseline, load_series
+from retrain_gate.sources.card import load_baseline
+from retrain_gate.sources.metrics import Series, load_series
 from tests.conftest import write
 from tests.test_rules import run_gate
 

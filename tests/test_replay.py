@@ -9,6 +9,7 @@ and compare day by day, without tolerance.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 import statistics
@@ -19,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from retrain_gate import replay
-from retrain_gate.backtest import (
+from retrain_gate.config.parse import load_config
+from retrain_gate.engine.backtest import (
     ModelBacktest,
     ReplayedDay,
     TimelineStatus,
@@ -29,14 +30,17 @@ from retrain_gate.backtest import (
     history_span,
     replay_time,
 )
-from retrain_gate.config import DispatchConfig, ModelConfig, SourceConfig, kinds, load_config
-from retrain_gate.decide import decide
-from retrain_gate.evaluate import context_for
-from retrain_gate.kinds import Context, RuleConfig
-from retrain_gate.load import ModelData, load_model
-from retrain_gate.metrics import Baseline, Series
+from retrain_gate.engine.decide import decide
+from retrain_gate.engine.evaluate import context_for
+from retrain_gate.engine.load import ModelData, load_model
+from retrain_gate.kinds import registry
+from retrain_gate.kinds import windows as replay
+from retrain_gate.kinds.base import Context
+from retrain_gate.kinds.series import combine, exact_scale, mean_and_sd, scaled
+from retrain_gate.model import DispatchConfig, ModelConfig, RuleConfig, SourceConfig
 from retrain_gate.results import Problem, Status
-from retrain_gate.selection import combine, exact_scale, mean_and_sd, scaled
+from retrain_gate.sources.card import Baseline
+from retrain_gate.sources.metrics import Series
 from tests.conftest import EXAMPLES, daily_csv, write
 
 UTC = timezone.utc
@@ -256,8 +260,8 @@ EXPECTED: dict[str, set[Status]] = {
 @pytest.mark.parametrize("role, kind", list(GENERATORS), ids=[k for _, k in GENERATORS])
 def test_fast_statuses_equal_the_evaluator_on_every_day(role: str, kind: str) -> None:
     rng = random.Random(f"{role}-{kind}")
-    evaluator = kinds(role)[kind]
-    fast = replay.FAST[(role, kind)]  # type: ignore[index]
+    evaluator = registry(role)[kind]
+    fast = registry(role)[kind].statuses
     seen: set[Status] = set()
     for case in range(CONFIGS_PER_KIND):
         ctx = make_context(rng)
@@ -297,9 +301,9 @@ def test_anomaly_a_hair_past_k_sigma_is_not_outside() -> None:
             role="trigger",
             options={"metric": "a", "outside_sigma": 1, "reference_window": window},
         )
-        expected = replay.evaluated(rule, kinds("trigger")["anomaly"], days)
+        expected = replay.evaluated(rule, registry("trigger")["anomaly"], days)
         assert expected[3] == "quiet"
-        assert replay.FAST[("trigger", "anomaly")](rule, days) == expected
+        assert registry("trigger")["anomaly"].statuses(rule, days) == expected
 
 
 def test_window_aggregates_equal_combine_exactly() -> None:
@@ -364,10 +368,10 @@ def test_file_rules_and_every_example_rule_agree_on_the_example_history() -> Non
         ctx = context_for(model, data, now=FIRST)
         days = make_days(random.Random(model.name), ctx)
         for rule in model.rules:
-            kind = kinds(rule.role)[rule.kind]
-            assert replay.FAST[(rule.role, rule.kind)](rule, days) == replay.evaluated(
-                rule, kind, days
-            ), rule.name
+            kind = registry(rule.role)[rule.kind]
+            fast = kind.statuses
+            assert fast is not None, rule.kind
+            assert fast(rule, days) == replay.evaluated(rule, kind, days), rule.name
             checked.add(rule.kind)
         span = history_span([data])
         assert span is not None
@@ -388,9 +392,9 @@ def test_a_kind_without_a_fast_path_is_evaluated_day_by_day(
     rule = RuleConfig(
         name="floor", kind="threshold", role="trigger", options={"metric": "a", "below": 0.5}
     )
-    expected = replay.evaluated(rule, kinds("trigger")["threshold"], days)
-    monkeypatch.delitem(replay.FAST, ("trigger", "threshold"))
-    assert replay.statuses(rule, kinds("trigger")["threshold"], days) == expected
+    expected = replay.evaluated(rule, registry("trigger")["threshold"], days)
+    without = dataclasses.replace(registry("trigger")["threshold"], statuses=None)
+    assert replay.statuses(rule, without, days) == expected
     # and options the fast path does not take (an empty window) fall back the same way
     monkeypatch.undo()
     empty = RuleConfig(
@@ -400,8 +404,10 @@ def test_a_kind_without_a_fast_path_is_evaluated_day_by_day(
         options={"metric": "a", "below": 0.5, "aggregate": "mean", "window": "0s"},
         missing="ignore",
     )
+    fast = registry("trigger")["threshold"].statuses
+    assert fast is not None
     with pytest.raises(replay.NoFastPath):
-        replay.FAST[("trigger", "threshold")](empty, days)
+        fast(empty, days)
 
 
 # --- the whole backtest against replaying every evaluator day by day ----------------------
@@ -427,9 +433,11 @@ def reference_backtest(
             "files_current": files_from is None or current >= files_from,
         }
         triggers = tuple(
-            _replay_rule(r, kinds("trigger")[r.kind], ctx, **flags) for r in model.triggers
+            _replay_rule(r, registry("trigger")[r.kind], ctx, **flags) for r in model.triggers
         )
-        checks = tuple(_replay_rule(r, kinds("check")[r.kind], ctx, **flags) for r in model.checks)
+        checks = tuple(
+            _replay_rule(r, registry("check")[r.kind], ctx, **flags) for r in model.checks
+        )
         decision, summary = decide(triggers, checks, data.problems)
         status: TimelineStatus = decision
         if decision == "retrain":
@@ -455,7 +463,9 @@ def reference_backtest(
         days=tuple(replayed),
         cooldown=cooldown,
         card_from=card_from,
-        not_replayed=tuple(r.name for r in model.rules if kinds(r.role)[r.kind].inputs(r.options)),
+        not_replayed=tuple(
+            r.name for r in model.rules if registry(r.role)[r.kind].inputs(r.options)
+        ),
         problems=data.problems,
     )
 

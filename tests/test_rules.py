@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from retrain_gate.config import load_config
-from retrain_gate.gate import check
+from retrain_gate.config.parse import load_config
+from retrain_gate.engine.gate import check
 from retrain_gate.results import Outcome, Report
 from tests.conftest import daily_csv, write
 
@@ -1041,8 +1041,8 @@ def test_groups_nest(tmp_path: Path) -> None:
 
 
 def test_a_long_member_reason_is_shortened_in_the_group_reason_only() -> None:
-    from retrain_gate.kinds import RuleConfig
-    from retrain_gate.rules import group_outcome
+    from retrain_gate.kinds.group import group_outcome
+    from retrain_gate.model import RuleConfig
 
     words = " ".join(f"word{i}" for i in range(60))  # 469 characters
     member = Outcome("long", "threshold", "trigger", "quiet", 1.0, "< 0.5", words)

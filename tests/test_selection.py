@@ -8,12 +8,11 @@ from typing import Any
 
 import pytest
 
-from retrain_gate.config import load_config
-from retrain_gate.evaluate import evaluate_model
-from retrain_gate.kinds import Context, RuleConfig
-from retrain_gate.load import load_model
-from retrain_gate.metrics import Series
-from retrain_gate.selection import (
+from retrain_gate.config.parse import load_config
+from retrain_gate.engine.evaluate import evaluate_model
+from retrain_gate.engine.load import load_model
+from retrain_gate.kinds.base import Context
+from retrain_gate.kinds.series import (
     NoData,
     day,
     exceeds,
@@ -23,6 +22,8 @@ from retrain_gate.selection import (
     persisted,
     window_label,
 )
+from retrain_gate.model import RuleConfig
+from retrain_gate.sources.metrics import Series
 from tests.conftest import daily_csv, write
 from tests.test_rules import config_text
 
@@ -171,8 +172,8 @@ def test_a_backtest_replaying_a_day_cannot_see_the_next(tmp_path: Path) -> None:
 
 def test_chart_points_are_what_the_rule_compares() -> None:
     """An aggregated rule charts its aggregate (labelled so), not the raw values."""
-    from retrain_gate.rules import evaluate_threshold
-    from retrain_gate.selection import rule_points
+    from retrain_gate.kinds.series import rule_points
+    from retrain_gate.kinds.threshold import evaluate_threshold
 
     series = make_series([0.5, 0.25, 0.75, None, 1.0], skip=(3,))
     mean_of_two = rule(below=0.6, aggregate="mean", window=2, missing="ignore")

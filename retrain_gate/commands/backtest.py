@@ -31,7 +31,9 @@ from datetime import date
 from typing import Any
 
 from retrain_gate import __version__
-from retrain_gate.backtest import (
+from retrain_gate.commands.common import add_config_options, emit, read_config
+from retrain_gate.durations import format_duration
+from retrain_gate.engine.backtest import (
     TIMELINE_STATUSES,
     Backtest,
     ModelBacktest,
@@ -40,10 +42,8 @@ from retrain_gate.backtest import (
     replay_window,
     run_backtest,
 )
-from retrain_gate.commands.common import add_config_options, emit, read_config
-from retrain_gate.config import Config, ModelConfig
-from retrain_gate.durations import format_duration
-from retrain_gate.load import ModelData
+from retrain_gate.engine.load import ModelData
+from retrain_gate.model import Config, ModelConfig
 from retrain_gate.report import FORMATS, Format
 
 SCHEMA_VERSION = 1
@@ -106,8 +106,8 @@ def add_parser(subparsers: Any) -> None:
 
 def load_all(config: Config, names: Sequence[str] = ()) -> list[tuple[ModelConfig, ModelData]]:
     """Every selected model with its data: each file read and parsed once."""
-    from retrain_gate.gate import select_models
-    from retrain_gate.load import load_model
+    from retrain_gate.engine.gate import select_models
+    from retrain_gate.engine.load import load_model
 
     return [(m, load_model(config, m)) for m in select_models(config, names)]
 

@@ -20,7 +20,7 @@ from retrain_gate.commands.common import (
     parse_fail_on,
     read_config,
 )
-from retrain_gate.config import Config
+from retrain_gate.model import Config
 from retrain_gate.results import Report
 
 
@@ -73,7 +73,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from retrain_gate.gate import check
+    from retrain_gate.engine.gate import check
     from retrain_gate.report import render
     from retrain_gate.report.github import commands_text, github_wanted, publish, shield
 
@@ -105,7 +105,9 @@ def act_on(config: Config, report: Report, args: argparse.Namespace, *, now: dat
     """--dispatch / --dry-run / --open-issue: act on the decision through the GitHub API."""
     if not (args.dispatch or args.dry_run or args.open_issue):
         return report
-    from retrain_gate.act import act, client_from_env, run_context_from_env, sync_issues
+    from retrain_gate.act.context import client_from_env, run_context_from_env
+    from retrain_gate.act.dispatch import act
+    from retrain_gate.act.issues import sync_issues
 
     run_context = run_context_from_env(os.environ)
     client = None

@@ -45,14 +45,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from retrain_gate import __version__
-from retrain_gate.backtest import (
-    Backtest,
-    ModelBacktest,
-    TimelineStatus,
-    history_span,
-    replay_window,
-    run_backtest,
-)
 from retrain_gate.commands.backtest import (
     STRIP,
     add_window_options,
@@ -67,23 +59,28 @@ from retrain_gate.commands.common import (
     emit,
     now_or_current,
 )
-from retrain_gate.config import (
+from retrain_gate.config.parse import find_config, load_config, parse_config, repository_root
+from retrain_gate.durations import format_duration
+from retrain_gate.engine.backtest import (
+    Backtest,
+    ModelBacktest,
+    TimelineStatus,
+    history_span,
+    replay_window,
+    run_backtest,
+)
+from retrain_gate.engine.evaluate import evaluate_model
+from retrain_gate.engine.load import ModelData, load_model
+from retrain_gate.errors import EXIT_FAIL_ON, ConfigError
+from retrain_gate.model import (
     GROUP,
     GROUP_KEYS,
     Config,
     ModelConfig,
-    find_config,
+    RuleConfig,
     group_members,
     group_mode,
-    load_config,
-    parse_config,
-    repository_root,
 )
-from retrain_gate.durations import format_duration
-from retrain_gate.errors import EXIT_FAIL_ON, ConfigError
-from retrain_gate.evaluate import evaluate_model
-from retrain_gate.kinds import RuleConfig
-from retrain_gate.load import ModelData, load_model
 from retrain_gate.report import Format
 from retrain_gate.report.common import show_time
 from retrain_gate.results import Decision
@@ -422,7 +419,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from retrain_gate import gitfiles
+    from retrain_gate.sources import git as gitfiles
 
     cwd = Path.cwd()
     path = find_config(args.config, cwd=cwd)

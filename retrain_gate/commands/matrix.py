@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from retrain_gate.commands.common import add_config_options
 from retrain_gate.errors import GitError, UsageError
+from retrain_gate.kinds import registry
 
 if TYPE_CHECKING:
-    from retrain_gate.config import Config, ModelConfig
+    from retrain_gate.model import Config, ModelConfig
 
 FETCH_HINT = "is the ref fetched? actions/checkout needs fetch-depth: 0 to see earlier commits"
 
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
 
 def git(args: list[str], *, cwd: Path, hint: str | None = None) -> str:
     """`git ARGS` in `cwd` (a list argv, never a shell); any failure is a GitError (exit 5)."""
-    from retrain_gate.gitfiles import git as run_git
+    from retrain_gate.sources.git import git as run_git
 
     return run_git(args, cwd=cwd, hint=hint).stdout
 
@@ -105,13 +106,14 @@ def _changed_entries(config: Config, base: str, in_repo: str, *, cwd: Path) -> s
 
 def model_files(model: ModelConfig) -> list[str]:
     """The paths (or globs) a model's decision reads: metrics, model card, data files."""
-    from retrain_gate.config import kinds
 
     paths = [model.metrics.path] if model.metrics is not None else []
     if model.baseline is not None:
         paths.append(model.baseline)
     for rule in model.rules:
-        paths.extend(relative for relative, _ in kinds(rule.role)[rule.kind].inputs(rule.options))
+        paths.extend(
+            relative for relative, _ in registry(rule.role)[rule.kind].inputs(rule.options)
+        )
     return [os.path.normpath(p).replace(os.sep, "/") for p in paths]
 
 

@@ -18,8 +18,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from retrain_gate.checks import CHECKS
-    from retrain_gate.rules import TRIGGERS
+    from retrain_gate.kinds import CHECKS, TRIGGERS
 
     out = []
     for title, registry in (("Triggers", TRIGGERS), ("Checks", CHECKS)):

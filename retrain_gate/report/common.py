@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from retrain_gate.kinds.series import fmt
 from retrain_gate.results import Decision, ModelResult, Outcome, Problem, Value
-from retrain_gate.selection import fmt
 
 ICONS = {
     "fired": "🔥",

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
+from retrain_gate.kinds.series import day, fmt
 from retrain_gate.report.common import (
     DECISION_TEXT,
     ICONS,
@@ -30,7 +31,6 @@ from retrain_gate.results import (
     Report,
     with_members,
 )
-from retrain_gate.selection import day, fmt
 
 DECISION_ICONS = {"retrain": "🔁", "blocked": "⛔", "skip": "✅", "error": "💥"}
 SPARK_BARS = "▁▂▃▄▅▆▇█"

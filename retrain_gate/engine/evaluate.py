@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from retrain_gate.config import ModelConfig, kinds
-from retrain_gate.decide import decide
+from retrain_gate.engine.decide import decide
+from retrain_gate.engine.load import ModelData
 from retrain_gate.errors import EXIT_DATA
-from retrain_gate.kinds import Context
-from retrain_gate.load import ModelData
+from retrain_gate.kinds import registry
+from retrain_gate.kinds.base import Context
+from retrain_gate.model import ModelConfig
 from retrain_gate.results import ModelResult, Outcome, Problem
 
 
@@ -41,8 +42,8 @@ def evaluate_rules(
     model: ModelConfig, ctx: Context
 ) -> tuple[tuple[Outcome, ...], tuple[Outcome, ...]]:
     """(trigger outcomes, check outcomes) in config order."""
-    triggers = tuple(kinds("trigger")[r.kind].evaluate(r, ctx) for r in model.triggers)
-    checks = tuple(kinds("check")[r.kind].evaluate(r, ctx) for r in model.checks)
+    triggers = tuple(registry("trigger")[r.kind].evaluate(r, ctx) for r in model.triggers)
+    checks = tuple(registry("check")[r.kind].evaluate(r, ctx) for r in model.checks)
     return triggers, checks
 
 

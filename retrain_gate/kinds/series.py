@@ -11,10 +11,14 @@ import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from retrain_gate.durations import format_duration, parse_duration
-from retrain_gate.kinds import Context, RuleConfig
+from retrain_gate.model import RuleConfig
 from retrain_gate.results import Point
+
+if TYPE_CHECKING:  # a type only: base imports this module
+    from retrain_gate.kinds.base import Context
 
 
 @dataclass(frozen=True)

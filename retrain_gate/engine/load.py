@@ -13,20 +13,14 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from retrain_gate.config import Config, ModelConfig, kinds, locate
+from retrain_gate.config.positions import locate
 from retrain_gate.errors import ConfigError, DataError, GateError
-from retrain_gate.metrics import (
-    Baseline,
-    Series,
-    load_baseline,
-    load_series,
-    parse_json,
-    parse_yaml,
-    read_records,
-    read_text,
-    resolve_inside,
-)
+from retrain_gate.kinds import registry
+from retrain_gate.model import Config, ModelConfig
 from retrain_gate.results import Problem
+from retrain_gate.sources.card import Baseline, load_baseline
+from retrain_gate.sources.files import parse_json, parse_yaml, read_text, resolve_inside
+from retrain_gate.sources.metrics import Series, load_series, read_records
 
 
 @dataclass(frozen=True)
@@ -106,7 +100,7 @@ def load_model(config: Config, model: ModelConfig) -> ModelData:
             problems.append(problem(exc))
     files: dict[str, object] = {}
     for rule in model.rules:
-        for relative, kind in kinds(rule.role)[rule.kind].inputs(rule.options):
+        for relative, kind in registry(rule.role)[rule.kind].inputs(rule.options):
             if relative in files:
                 continue
             try:
@@ -133,7 +127,7 @@ def read_input(path: Path, display: str, kind: str) -> object:
         else parse_json(text, display=display)
     )
     if kind == "distribution":
-        from retrain_gate import drift
+        from retrain_gate.sources import distributions as drift
 
         return drift.parse_distributions(data, source=display)
     if not isinstance(data, Mapping):

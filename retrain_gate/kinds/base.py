@@ -1,7 +1,9 @@
-"""What a rule kind is: its options (as JSON Schema), its evaluator, and what it reads.
+"""What a rule kind is: its options (as JSON Schema), its evaluator, its statuses over many days,
+what it reads; and the pieces every kind shares.
 
-Trigger kinds live in `rules.TRIGGERS`, check kinds in `checks.CHECKS`: plain dicts.
-The evaluator's docstring is the user documentation of the kind (`retrain-gate rules`).
+Each kind lives in a module of its own in this package (`kinds/threshold.py`, ...), holding its
+options, its documentation (the evaluator's docstring, shown by `retrain-gate rules`), its
+semantics and how its value is shown. `kinds/__init__.py` lists them.
 """
 
 from __future__ import annotations
@@ -10,33 +12,22 @@ import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from retrain_gate.durations import DURATION_PATTERN
-from retrain_gate.metrics import Baseline, Series
-from retrain_gate.results import Outcome, Problem, Role, Severity, Status, Value
+from retrain_gate.kinds.series import (
+    day,
+    window_label,
+)
+from retrain_gate.model import RuleConfig
+from retrain_gate.results import Outcome, Problem, Role, Status, Value
+from retrain_gate.sources.card import Baseline
+from retrain_gate.sources.metrics import Series
 
-Missing = Literal["error", "ignore"]
+if TYPE_CHECKING:  # types only: windows imports this module
+    from retrain_gate.kinds.windows import FastStatuses
+
 FileKind = Literal["distribution", "records", "json"]
-
-
-@dataclass(frozen=True)
-class RuleConfig:
-    """One trigger or check as written in the config (validated)."""
-
-    name: str
-    kind: str
-    role: Role
-    options: Mapping[str, Any]
-    severity: Severity = "error"
-    missing: Missing = "error"
-    file: str | None = None
-    line: int | None = None
-
-    @property
-    def metric(self) -> str | None:
-        value = self.options.get("metric")
-        return str(value) if value is not None else None
 
 
 @dataclass(frozen=True)
@@ -76,6 +67,8 @@ class Kind:
     inputs: Callable[[Mapping[str, Any]], tuple[tuple[str, FileKind], ...]] = lambda _o: ()
     # extra semantic checks on the options: return (option, message) pairs
     semantic: Callable[[Mapping[str, Any]], list[tuple[str, str]]] = lambda _o: []
+    # every replayed day's status in one pass (`windows.statuses`); None: day by day
+    statuses: FastStatuses | None = None
 
     @property
     def doc(self) -> str:
@@ -121,17 +114,25 @@ NAME: dict[str, Any] = {
     "minLength": 1,
     "description": "A short unique name for the rule.",
 }
+
+
 METRIC: dict[str, Any] = {
     "type": "string",
     "minLength": 1,
     "description": "The metric: a column of the metric file, or a dotted path in JSON records.",
 }
+
+
 NUMBER: dict[str, Any] = {"type": "number"}
+
+
 DURATION: dict[str, Any] = {
     "type": "string",
     "pattern": DURATION_PATTERN,  # what `parse_duration` reads
     "description": "A duration: a number and a unit s, m, h, d or w (e.g. '7d').",
 }
+
+
 AMOUNT: dict[str, Any] = {
     "description": "A number (absolute) or a percentage such as '3%' (relative).",
     "oneOf": [
@@ -139,38 +140,54 @@ AMOUNT: dict[str, Any] = {
         {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%\s*$"},
     ],
 }
+
+
 WINDOW: dict[str, Any] = {
     "description": "Observations to aggregate: the last N (a whole number) or a duration ('7d').",
     "oneOf": [{"type": "integer", "minimum": 1}, DURATION],
 }
+
+
 AGGREGATE: dict[str, Any] = {
     "enum": ["latest", "mean", "median", "min", "max", "sum"],
     "description": "How the window's values are combined (default: latest).",
 }
+
+
 FOR: dict[str, Any] = {
     "type": "integer",
     "minimum": 1,
     "description": "Persistence: the condition must hold on N consecutive observations.",
 }
+
+
 OF_LAST: dict[str, Any] = {
     "type": "integer",
     "minimum": 1,
     "description": "With `for: M`: the condition must hold on M of the last N observations.",
 }
+
+
 SEVERITY: dict[str, Any] = {
     "enum": ["error", "warn"],
     "description": "error: a failure vetoes the retrain; warn: only reported.",
 }
+
+
 MISSING: dict[str, Any] = {
     "enum": ["error", "ignore"],
     "description": "A missing (empty or null) value: error (default, the gate fails closed) "
     "or ignore (drop it and evaluate the rest).",
 }
+
+
 COMMON: dict[str, dict[str, Any]] = {
     "name": NAME,
     "kind": {"type": "string", "description": "The rule kind; usually inferred from its keys."},
     "description": {"type": "string", "description": "Free text shown in reports."},
 }
+
+
 # Only kinds that read metric values take `missing:`; the others say in their docstring
 # what a missing input does (always: the rule is an error, the gate fails closed).
 SERIES_OPTIONS: dict[str, dict[str, Any]] = {
@@ -181,3 +198,68 @@ SERIES_OPTIONS: dict[str, dict[str, Any]] = {
     "for": FOR,
     "of_last": OF_LAST,
 }
+
+
+def unreadable_series(rule: RuleConfig, ctx: Context) -> Outcome | None:
+    if ctx.series is None:
+        # The file's own error is the model's problem, reported once; the rule points at it.
+        problem = ctx.series_problem
+        if problem is None or problem.file is None:
+            return error_outcome(rule, f"not evaluated: {problem or 'no metric series'}")
+        where = f"{problem.file}, line {problem.line}" if problem.line else problem.file
+        return error_outcome(rule, f"not evaluated: the metric file cannot be read ({where})")
+    return None
+
+
+def subject_of(rule: RuleConfig) -> str:
+    label = window_label(rule)
+    return f"{rule.metric} ({label})" if label else str(rule.metric)
+
+
+def card_from_the_future(rule: RuleConfig, ctx: Context) -> Outcome | None:
+    """A model card trained after `now` is bad data (a clock or time-zone error, or --now
+    before the training): the rules that read it are errors, never a comparison."""
+    card = ctx.baseline
+    if card is None or card.trained_at is None or card.trained_at <= ctx.now:
+        return None
+    return error_outcome(
+        rule,
+        f"the model card {card.source} says the model was trained {day(card.trained_at)}, "
+        f"after now ({day(ctx.now)}): a clock or time-zone error, or --now before the training",
+    )
+
+
+def _baseline_value(rule: RuleConfig, ctx: Context) -> float | Outcome:
+    if ctx.baseline is None:
+        why = str(ctx.baseline_problem) if ctx.baseline_problem else "no `baseline:` in the config"
+        return error_outcome(rule, f"needs the model card's values, but there is none: {why}")
+    if future := card_from_the_future(rule, ctx):
+        return future
+    value = ctx.baseline.value(str(rule.metric))
+    if value is None:
+        return error_outcome(
+            rule,
+            f"the model card {ctx.baseline.source} has no value for {rule.metric} "
+            f"(looked for `{rule.metric}` and `metrics.{rule.metric}`)",
+        )
+    return value
+
+
+def _one_of(options: Mapping[str, Any], keys: tuple[str, ...]) -> list[tuple[str, str]]:
+    given = [k for k in keys if k in options]
+    if len(given) > 1:
+        return [(given[1], f"write only one of {', '.join(keys)}")]
+    return []
+
+
+def persistence_semantic(options: Mapping[str, Any]) -> list[tuple[str, str]]:
+    if "of_last" in options and int(options["of_last"]) < int(options.get("for", 1)):
+        return [("of_last", "of_last must be at least `for` (M of the last N needs N >= M)")]
+    if "window" in options and options.get("aggregate", "latest") == "latest":
+        return [("window", "a window needs an aggregate (mean, median, min, max or sum)")]
+    if options.get("aggregate", "latest") != "latest" and "window" not in options:
+        return [("aggregate", "an aggregate needs a window (the last N, or a duration such as 7d)")]
+    return []
+
+
+CHECK_COMMON: dict[str, dict[str, Any]] = {**COMMON, "severity": SEVERITY}

@@ -38,15 +38,17 @@ from datetime import date, datetime, time, timedelta, timezone
 from operator import add
 from typing import Literal, TypeVar
 
-from retrain_gate.config import ModelConfig, group_members, kinds
-from retrain_gate.decide import blocking_errors, decide
+from retrain_gate.engine.decide import blocking_errors, decide
+from retrain_gate.engine.evaluate import context_for
+from retrain_gate.engine.load import ModelData
 from retrain_gate.errors import UsageError
-from retrain_gate.evaluate import context_for
-from retrain_gate.kinds import Context, Kind, RuleConfig, outcome
-from retrain_gate.load import ModelData
-from retrain_gate.replay import Days, group_statuses, statuses
+from retrain_gate.kinds import registry, windows
+from retrain_gate.kinds.base import Context, Kind, outcome
+from retrain_gate.kinds.group import group_statuses
+from retrain_gate.kinds.series import day as show_day
+from retrain_gate.kinds.windows import Days
+from retrain_gate.model import ModelConfig, RuleConfig, group_members
 from retrain_gate.results import Decision, Outcome, Problem, Status
-from retrain_gate.selection import day as show_day
 
 TimelineStatus = Literal["retrain", "held", "blocked", "skip", "error"]
 TIMELINE_STATUSES: tuple[TimelineStatus, ...] = ("retrain", "held", "blocked", "skip", "error")
@@ -146,7 +148,7 @@ def backtest_model(model: ModelConfig, data: ModelData, *, start: date, end: dat
     """
     times = data.series.times if data.series is not None else ()
     card_from = data.baseline.trained_at if data.baseline is not None else None
-    file_rules = tuple(r.name for r in model.rules if kinds(r.role)[r.kind].inputs(r.options))
+    file_rules = tuple(r.name for r in model.rules if registry(r.role)[r.kind].inputs(r.options))
     files_from = times[-1].date() if times else None
     cooldown = model.dispatch.cooldown if model.dispatch is not None else None
     # a model's history starts with its first observation: no gate ran on it before that
@@ -162,17 +164,17 @@ def backtest_model(model: ModelConfig, data: ModelData, *, start: date, end: dat
     # the days before the card's trained_at, and before the newest observation's day
     before_card = bisect.bisect_left(nows, card_from) if card_from is not None else 0
     before_files = bisect.bisect_left(dates, files_from) if files_from is not None else 0
-    rules = [(r, kinds(r.role)[r.kind]) for r in (*model.triggers, *model.checks)]
+    rules = [(r, registry(r.role)[r.kind]) for r in (*model.triggers, *model.checks)]
     triggers = len(model.triggers)
 
     def column_of(rule: RuleConfig, kind: Kind) -> list[Status]:
         members = group_members(rule)
         if members:  # a group: from its members' days, each replayed as a rule of its own
-            member_kinds = kinds("trigger")
+            member_kinds = registry("trigger")
             return group_statuses(
                 rule, [column_of(m, member_kinds[m.kind]) for m in members], len(days)
             )
-        column = statuses(rule, kind, days)
+        column = windows.statuses(rule, kind, days)
         if kind.inputs(rule.options):  # judged only from the newest observation's day on
             column[:before_files] = ["quiet" if rule.role == "trigger" else "passed"] * before_files
         if kind.uses_baseline:  # the model was not trained yet
@@ -297,9 +299,9 @@ def _replay_rule(
     rule: RuleConfig, kind: Kind, ctx: Context, *, before_card: bool, files_current: bool
 ) -> Outcome:
     if members := group_members(rule):  # each member replayed as a rule of its own
-        from retrain_gate.rules import group_outcome
+        from retrain_gate.kinds.group import group_outcome
 
-        member_kinds = kinds("trigger")
+        member_kinds = registry("trigger")
         return group_outcome(
             rule,
             [

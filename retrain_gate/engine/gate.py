@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from retrain_gate.config import Config, ModelConfig
+from retrain_gate.engine.evaluate import evaluate_model
+from retrain_gate.engine.load import load_model
 from retrain_gate.errors import ConfigError
-from retrain_gate.evaluate import evaluate_model
-from retrain_gate.load import load_model
+from retrain_gate.model import Config, ModelConfig
 from retrain_gate.results import ModelResult, Report
 
 

@@ -1,0 +1,118 @@
+"""Located config errors with a fix: the file, line and column, and what to write instead."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import yaml
+
+from retrain_gate.config.fast_schema import _verdict
+from retrain_gate.config.positions import dotted, position
+from retrain_gate.errors import ConfigError
+from retrain_gate.model import GROUP_KEYS, PathPart
+
+
+class _Errors:
+    """Words located errors for one config text: `fail` gives the ConfigError at a path's
+    line and column, and the caller raises it (validation stops at the first error)."""
+
+    def __init__(self, display: str, node: yaml.Node | None) -> None:
+        self.display = display
+        self.node = node
+
+    def fail(
+        self, message: str, path: Sequence[PathPart], *, key: bool = False, hint: str | None = None
+    ) -> ConfigError:
+        line, column = position(self.node, path, key=key)
+        return ConfigError(message, file=self.display, line=line, column=column, hint=hint)
+
+
+def _suggest(word: str, choices: Sequence[str]) -> str | None:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+def _check_with(
+    schema: Mapping[str, Any], data: Any, path: list[PathPart], errors: _Errors
+) -> None:
+    if _verdict(schema, data) is True:
+        return
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is None:
+        return
+    where = [*path, *error.absolute_path]
+    if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
+        allowed = list(error.schema.get("properties", {}))
+        extra = [k for k in error.instance if k not in allowed]
+        if extra:
+            name = str(extra[0])
+            raise errors.fail(
+                f"unknown key {name!r} in {dotted(where)}",
+                [*where, name],
+                key=True,
+                hint=_suggest(name, allowed) or f"allowed: {', '.join(allowed)}",
+            )
+    if error.validator == "required":
+        raise errors.fail(f"{dotted(where)}: {error.message}", where)
+    if error.validator == "minItems" and where and where[-1] in GROUP_KEYS:
+        raise errors.fail(
+            f"{dotted(where)} is empty",
+            where,
+            hint="a group needs at least one member rule",
+        )
+    # oneOf: [{required: [workflow]}, {required: [event_type]}]: name the keys, not the schema
+    alternatives = [alt.get("required", [None])[0] for alt in error.schema.get("oneOf", [])]
+    if error.validator == "oneOf" and alternatives and all(alternatives):
+        given = [k for k in alternatives if k in error.instance]
+        raise errors.fail(
+            f"{dotted(where)} needs exactly one of {' or '.join(alternatives)}"
+            + (f", not both ({' and '.join(given)})" if len(given) > 1 else ""),
+            where,
+        )
+    if error.validator in ("oneOf", "anyOf") and "pattern" in str(error.schema):
+        raise errors.fail(
+            f"{dotted(where)}: {error.instance!r} is not valid here",
+            where,
+            hint=str(error.schema.get("description", "")) or None,
+        )
+    if error.validator == "pattern":
+        # a pattern inside oneOf (an amount: 3 or '3%') is described by the oneOf
+        described = error.schema.get("description") or (
+            error.parent.schema.get("description") if error.parent is not None else None
+        )
+        raise errors.fail(
+            f"{dotted(where)}: {error.instance!r} is not valid here",
+            where,
+            hint=str(described or "") or None,
+        )
+    hint = str(error.schema.get("description", "")) if error.validator == "type" else ""
+    if error.validator == "type" and _looks_numeric(error.instance):
+        # YAML 1.1 reads 1e-3 (no dot) as text: the commonest surprise in a threshold
+        example = _dotted_float(error.instance)
+        hint = f"YAML reads {error.instance} as text; write it with a dot, e.g. {example}"
+    raise errors.fail(f"{dotted(where)}: {error.message}", where, hint=hint or None)
+
+
+def _looks_numeric(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _dotted_float(text: str) -> str:
+    """1e3 -> 1.0e+3: YAML 1.1 reads a float only with a dot and a signed exponent."""
+    mantissa, _, exponent = text.strip().lower().partition("e")
+    if "." not in mantissa:
+        mantissa += ".0"
+    if exponent and exponent[0] not in "+-":
+        exponent = "+" + exponent
+    return f"{mantissa}e{exponent}" if exponent else mantissa

@@ -1,0 +1,139 @@
+"""The config's JSON Schema, built from the kinds' registry (`retrain-gate schema`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from retrain_gate.kinds import registry
+from retrain_gate.kinds.base import Kind
+from retrain_gate.model import GROUP, GROUP_KEYS
+
+SCHEMA_ID = "https://github.com/retrain-gate/retrain-gate/schema/retrain-gate.schema.json"
+
+
+def rule_schema(kind: Kind) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "title": kind.name,
+        "description": kind.doc.split("\n\n")[0],
+        "required": ["name", *kind.required],
+        "additionalProperties": False,
+        "properties": dict(kind.options),
+        "anyOf": [{"required": [k]} for k in kind.keys] + [{"required": ["kind"]}],
+    }
+
+
+def _editor_rule_schema(kind: Kind) -> dict[str, Any]:
+    """A kind's schema for editors: a group's members are triggers (`$defs/trigger`).
+
+    The per-rule validation (`_rules`) leaves the members out of the group's schema and
+    validates each member on its own, so that an error inside one is located there."""
+    schema = rule_schema(kind)
+    if kind.name == GROUP:
+        schema["properties"] = {
+            key: {**value, "items": {"$ref": "#/$defs/trigger"}} if key in GROUP_KEYS else value
+            for key, value in schema["properties"].items()
+        }
+    return schema
+
+
+def build_schema() -> dict[str, Any]:
+    """The JSON Schema of the config, built from the rule and check registries."""
+    from retrain_gate.kinds.base import DURATION
+
+    triggers = [_editor_rule_schema(k) for k in registry("trigger").values()]
+    checks = [rule_schema(k) for k in registry("check").values()]
+    dispatch = {
+        "type": "object",
+        "additionalProperties": False,
+        "description": "What to start when the gate decides retrain.",
+        "properties": {
+            "workflow": {
+                "type": ["string", "integer"],
+                "description": "workflow_dispatch: the workflow's file name (retrain.yml) or id.",
+            },
+            "ref": {"type": "string", "description": "The branch or tag to run it on."},
+            "inputs": {
+                "type": "object",
+                "maxProperties": 20,
+                "additionalProperties": {"type": ["string", "number", "boolean"]},
+                "description": "Extra workflow_dispatch inputs (the gate adds model, reasons, "
+                "gate_run_url).",
+            },
+            "event_type": {
+                "type": "string",
+                "maxLength": 100,
+                "description": "repository_dispatch: the event type.",
+            },
+            "client_payload": {"type": "object", "maxProperties": 6},
+            "cooldown": {**DURATION, "description": "No dispatch if a run started this recently."},
+            "in_flight": {
+                "type": "boolean",
+                "description": "Hold the dispatch while a retraining run is queued or running "
+                "(default true).",
+            },
+            "guard_workflow": {
+                "type": ["string", "integer"],
+                "description": "repository_dispatch: the workflow file (or id) the event starts; "
+                "the cooldown, in-flight and re-run guards read its runs.",
+            },
+        },
+        "oneOf": [{"required": ["workflow"]}, {"required": ["event_type"]}],
+    }
+    model = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "metrics": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["path"],
+                "properties": {
+                    "path": {
+                        "type": "string",
+                        "minLength": 1,
+                        "description": "A metric file, or a glob.",
+                    },
+                    "time": {
+                        "type": "string",
+                        "minLength": 1,
+                        "description": "The field holding the time, or `filename`.",
+                    },
+                    "format": {"enum": ["auto", "csv", "json", "jsonl", "yaml"]},
+                },
+            },
+            "baseline": {
+                "type": "string",
+                "minLength": 1,
+                "description": "The model card (JSON or YAML).",
+            },
+            "dispatch": dispatch,
+            "triggers": {"type": "array", "items": {"$ref": "#/$defs/trigger"}},
+            "checks": {"type": "array", "items": {"anyOf": checks}},
+        },
+        "required": ["triggers"],
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "retrain-gate config",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["version", "models"],
+        "properties": {
+            "version": {"const": 1},
+            "models": {
+                "type": "object",
+                "minProperties": 1,
+                "propertyNames": {
+                    "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                    "description": "A model name: ASCII letters, digits, '_', '.' and '-', "
+                    "starting with a letter or digit (it names workflow inputs, concurrency "
+                    "groups and issue markers)",
+                },
+                "additionalProperties": model,
+            },
+        },
+        # a trigger is any trigger kind, a group (whose members are triggers) included
+        "$defs": {"trigger": {"anyOf": triggers}},
+    }

@@ -1,0 +1,83 @@
+"""Issues and comments, for the issue opener."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from retrain_gate.errors import GitHubError
+from retrain_gate.github.client import GitHubClient, GitHubHTTPError
+from retrain_gate.github.dispatches import _explain_permission
+
+_ISSUE_PAGE_SIZE = 100
+
+
+_MAX_ISSUE_PAGES = 10  # find_open_issue looks at the newest 1,000 open issues and pull requests
+
+
+def find_open_issue(client: GitHubClient, *, marker: str) -> int | None:
+    """The number of the newest open issue whose body contains `marker`, or None.
+
+    `marker` is matched verbatim; make it a hidden HTML comment such as
+    "<!-- retrain-gate:scheduled -->" and put it in the body given to `create_issue`.
+    Lists GET /repos/{repo}/issues?state=open (pull requests skipped), newest first, at most
+    the newest 1,000.
+    """
+    if not marker.strip():
+        raise ValueError("the issue marker must not be empty")
+    path = f"/repos/{client.repository}/issues"
+    for page in range(1, _MAX_ISSUE_PAGES + 1):
+        params = {"state": "open", "per_page": str(_ISSUE_PAGE_SIZE), "page": str(page)}
+        try:
+            response = client.request("GET", path, params=params)
+        except GitHubHTTPError as error:
+            raise _explain_permission(error, permission="issues: read") from None
+        items = response.data
+        if not isinstance(items, list):
+            raise GitHubError(f"GET {path}: the answer is not a list of issues")
+        for item in items:
+            if not isinstance(item, dict) or "pull_request" in item:
+                continue
+            body = item.get("body")
+            number = item.get("number")
+            if isinstance(body, str) and marker in body and isinstance(number, int):
+                return number
+        if len(items) < _ISSUE_PAGE_SIZE:
+            break
+    return None
+
+
+def create_issue(client: GitHubClient, *, title: str, body: str, labels: Sequence[str] = ()) -> int:
+    """Open an issue; returns its number."""
+    payload: dict[str, object] = {"title": title, "body": body}
+    if labels:
+        payload["labels"] = list(labels)
+    path = f"/repos/{client.repository}/issues"
+    try:
+        response = client.request("POST", path, body=payload)
+    except GitHubHTTPError as error:
+        raise _explain_permission(error, permission="issues: write") from None
+    data = response.data
+    number = data.get("number") if isinstance(data, dict) else None
+    if not isinstance(number, int):
+        raise GitHubError(f"POST {path}: the answer does not say the new issue's number")
+    return number
+
+
+def comment_issue(client: GitHubClient, *, number: int, body: str) -> None:
+    """Add a comment to issue `number`."""
+    path = f"/repos/{client.repository}/issues/{number}/comments"
+    try:
+        client.request("POST", path, body={"body": body})
+    except GitHubHTTPError as error:
+        raise _explain_permission(error, permission="issues: write") from None
+
+
+def close_issue(client: GitHubClient, *, number: int, comment: str | None = None) -> None:
+    """Close issue `number`, first commenting why when `comment` is given."""
+    if comment:
+        comment_issue(client, number=number, body=comment)
+    path = f"/repos/{client.repository}/issues/{number}"
+    try:
+        client.request("PATCH", path, body={"state": "closed"})
+    except GitHubHTTPError as error:
+        raise _explain_permission(error, permission="issues: write") from None

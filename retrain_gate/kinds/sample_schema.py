@@ -1,0 +1,87 @@
+"""The sample_schema check: a committed data sample is valid against its JSON Schema."""
+
+from __future__ import annotations
+
+from retrain_gate.kinds.base import (
+    CHECK_COMMON,
+    Context,
+    Kind,
+    error_outcome,
+    outcome,
+)
+from retrain_gate.kinds.windows import _constant
+from retrain_gate.model import RuleConfig
+from retrain_gate.results import Outcome
+
+
+def evaluate_sample_schema(rule: RuleConfig, ctx: Context) -> Outcome:
+    """Passes when every record of a committed data sample (`sample:`, JSONL, JSON or CSV)
+    is valid against a JSON Schema (`schema:`). The reason names the first invalid records
+    by line and what is wrong with them. Missing data: a missing or unreadable sample or
+    schema makes the check an error."""
+    import jsonschema
+
+    sample = ctx.files.get(str(rule.options["sample"]))
+    schema = ctx.files.get(str(rule.options["schema"]))
+    if not isinstance(schema, dict):
+        return error_outcome(rule, f"cannot read the schema: {schema}")
+    if not isinstance(sample, list):
+        return error_outcome(rule, f"cannot read the sample: {sample}")
+    try:
+        validator_class = jsonschema.validators.validator_for(schema)
+        validator_class.check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        return error_outcome(
+            rule, f"{rule.options['schema']} is not a valid JSON Schema: {exc.message}"
+        )
+    validator = validator_class(schema)
+    invalid = []
+    for where, record in sample:
+        error = jsonschema.exceptions.best_match(validator.iter_errors(record))
+        if error is not None:
+            path = ".".join(str(p) for p in error.absolute_path)
+            invalid.append(f"{where}: {path + ': ' if path else ''}{error.message}")
+    if invalid:
+        shown = "; ".join(invalid[:3]) + (
+            f"; and {len(invalid) - 3} more" if len(invalid) > 3 else ""
+        )
+        return outcome(
+            rule,
+            status="failed",
+            observed=f"{len(invalid)} of {len(sample)} invalid",
+            threshold="all valid",
+            reason=shown,
+        )
+    return outcome(
+        rule,
+        status="passed",
+        observed=f"{len(sample)} valid",
+        threshold="all valid",
+        reason=f"all {len(sample)} records of {rule.options['sample']} "
+        f"match {rule.options['schema']}",
+    )
+
+
+KIND = Kind(
+    name="sample_schema",
+    role="check",
+    keys=("sample",),
+    options={
+        **CHECK_COMMON,
+        "sample": {
+            "type": "string",
+            "minLength": 1,
+            "description": "A committed data sample (JSONL, JSON, CSV).",
+        },
+        "schema": {
+            "type": "string",
+            "minLength": 1,
+            "description": "The JSON Schema its records must match.",
+        },
+    },
+    required=("schema",),
+    evaluate=evaluate_sample_schema,
+    uses_series=False,
+    inputs=lambda o: ((str(o["sample"]), "records"), (str(o["schema"]), "json")),
+    statuses=_constant,
+)

@@ -1,0 +1,142 @@
+"""The config as typed data: models, their metric sources, rules and dispatch settings.
+
+The bottom layer: frozen dataclasses that every stage reads and nothing here imports from
+above. `config/` builds them from the YAML; `kinds/` evaluates the rules they hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from retrain_gate.results import Role, Severity
+
+Missing = Literal["error", "ignore"]
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    """One trigger or check as written in the config (validated)."""
+
+    name: str
+    kind: str
+    role: Role
+    options: Mapping[str, Any]
+    severity: Severity = "error"
+    missing: Missing = "error"
+    file: str | None = None
+    line: int | None = None
+
+    @property
+    def metric(self) -> str | None:
+        value = self.options.get("metric")
+        return str(value) if value is not None else None
+
+
+# the trigger kind that combines other triggers (`rules.evaluate_group`), and its keys
+GROUP = "group"
+
+
+GROUP_KEYS: tuple[Literal["all", "any"], ...] = ("all", "any")
+
+
+PathPart = str | int
+
+
+def group_mode(rule: RuleConfig) -> Literal["all", "any"]:
+    """A group's mode: `all` (every member must fire) or `any` (one is enough)."""
+    return "all" if "all" in rule.options else "any"
+
+
+def group_members(rule: RuleConfig) -> tuple[RuleConfig, ...]:
+    """A group's member rules, in config order; () for any other rule."""
+    if rule.kind != GROUP:
+        return ()
+    members: tuple[RuleConfig, ...] = rule.options[group_mode(rule)]
+    return members
+
+
+def walk(rules: Iterable[RuleConfig]) -> Iterator[RuleConfig]:
+    """Each rule followed by its members (a group's), depth first."""
+    for rule in rules:
+        yield rule
+        yield from walk(group_members(rule))
+
+
+def located(
+    rules: Iterable[RuleConfig], path: Sequence[PathPart]
+) -> Iterator[tuple[list[PathPart], RuleConfig]]:
+    """Each rule (members included, as `walk`) with its path in the config: `[*path, 0]`,
+    `[*path, 0, "all", 1]`..."""
+    for index, rule in enumerate(rules):
+        where = [*path, index]
+        yield where, rule
+        yield from located(group_members(rule), [*where, group_mode(rule)])
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """Where a model's metrics are committed."""
+
+    path: str
+    time: str = "date"
+    format: Format = "auto"
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class DispatchConfig:
+    """What to start when the gate decides `retrain`, and the guards against doing it twice."""
+
+    event: Literal["workflow_dispatch", "repository_dispatch"]
+    workflow: str | None = None
+    ref: str | None = None
+    inputs: Mapping[str, str] = field(default_factory=dict)
+    event_type: str | None = None
+    client_payload: Mapping[str, Any] = field(default_factory=dict)
+    cooldown: timedelta | None = None
+    in_flight: bool = True
+    line: int | None = None
+    # repository_dispatch: the workflow the event starts, whose runs the guards read
+    guard_workflow: str | None = None
+
+    @property
+    def guarded_workflow(self) -> str | None:
+        """The workflow whose runs the cooldown, in-flight and re-run guards read."""
+        return self.workflow if self.event == "workflow_dispatch" else self.guard_workflow
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    name: str
+    metrics: SourceConfig | None
+    baseline: str | None
+    triggers: tuple[RuleConfig, ...]
+    checks: tuple[RuleConfig, ...]
+    dispatch: DispatchConfig | None = None
+    line: int | None = None
+
+    @property
+    def rules(self) -> tuple[RuleConfig, ...]:
+        """Every rule: the triggers, then the checks, each group followed by its members.
+        What the load stage reads for; evaluation starts from `triggers` and `checks`."""
+        return tuple(walk(self.triggers + self.checks))
+
+    def located(self) -> Iterator[tuple[list[PathPart], RuleConfig]]:
+        """Every rule (as `rules`) with its path in the config, for located errors."""
+        for key, rules in (("triggers", self.triggers), ("checks", self.checks)):
+            yield from located(rules, ["models", self.name, key])
+
+
+@dataclass(frozen=True)
+class Config:
+    path: str  # as the user named it, for messages
+    root: Path  # the repository root: config paths are relative to it
+    models: Mapping[str, ModelConfig]
+    text: str = ""
+
+
+Format = Literal["auto", "csv", "json", "jsonl", "yaml"]
