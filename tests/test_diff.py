@@ -404,3 +404,32 @@ def test_a_member_that_changes_decisions_shows_the_days_it_moves(
     assert [c["day"] for c in changed] == [f"2026-11-{d}" for d in range(14, 21)]
     assert {(c["old"], c["new"]) for c in changed} == {("skip", "retrain")}
     assert changed[0]["new_fired"] == ["accuracy-and-volume"]
+
+
+@pytest.mark.parametrize("command", ["diff", "check", "backtest"])
+def test_a_model_name_that_is_in_neither_config_is_a_usage_error_everywhere(
+    repo: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    # a typo in a PR check's --model must fail the check (exit 2), not pass as "no change"
+    commit(repo, {"retrain-gate.yml": OLD_CONFIG}, "old rules")
+    commit(repo, {"retrain-gate.yml": NEW_CONFIG}, "new rules")
+    extra = ["--base", "HEAD~1", "--now", "2026-11-21"] if command == "diff" else []
+    extra += ["--now", "2026-11-21"] if command == "check" else []
+    code = main([command, *extra, "--model", "nosuch"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "no model named 'nosuch' in the config" in captured.err
+    assert "models: churn" in captured.err
+    assert "Traceback" not in captured.err
+    assert "no change" not in captured.out
+
+
+def test_diff_selects_a_model_that_only_the_base_config_has(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    commit(repo, {"retrain-gate.yml": OLD_CONFIG}, "old rules")
+    renamed = NEW_CONFIG.replace("  churn:", "  churn2:")
+    commit(repo, {"retrain-gate.yml": renamed}, "renamed model")
+    code, report, _ = run_diff(capsys, "--base", "HEAD~1", "--model", "churn", "--format", "json")
+    assert code == 0
+    assert [(m["model"], m["change"]) for m in report["models"]] == [("churn", "removed")]

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from retrain_gate.cli import main
-from retrain_gate.config.parse import load_config
+from retrain_gate.config import load_config
 from retrain_gate.engine.gate import check
 from retrain_gate.report.github import build_annotations
 from retrain_gate.results import Report

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from retrain_gate.config.parse import load_config
+from retrain_gate.config import load_config
 from retrain_gate.engine.gate import check
 from retrain_gate.results import Outcome, Report
 from tests.conftest import daily_csv, write

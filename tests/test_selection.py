@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from retrain_gate.config.parse import load_config
+from retrain_gate.config import load_config
 from retrain_gate.engine.evaluate import evaluate_model
 from retrain_gate.engine.load import load_model
 from retrain_gate.kinds.base import Context

@@ -23,34 +23,13 @@ timed before it; see `retrain_gate.backtest` for the model card, file rules and 
 from __future__ import annotations
 
 import argparse
-import calendar
-import json
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from retrain_gate import __version__
-from retrain_gate.commands.common import add_config_options, emit, read_config
-from retrain_gate.durations import format_duration
-from retrain_gate.engine.backtest import (
-    TIMELINE_STATUSES,
-    Backtest,
-    ModelBacktest,
-    ReplayedDay,
-    history_span,
-    replay_window,
-    run_backtest,
-)
-from retrain_gate.engine.load import ModelData
-from retrain_gate.model import Config, ModelConfig
-from retrain_gate.report import FORMATS, Format
-
-SCHEMA_VERSION = 1
-REPLAYED_AT = (
-    "each day D is replayed as the gate run at 00:00 UTC on D+1, seeing the observations before it"
-)
-STRIP = {"retrain": "R", "held": "h", "blocked": "B", "skip": ".", "error": "E"}
+from retrain_gate.commands.common import add_config_options, deliver, exit_code, read_config
+from retrain_gate.engine.backtest_run import backtest_config
+from retrain_gate.report import FORMATS
+from retrain_gate.report.backtest import render_backtest
 
 
 def add_window_options(parser: argparse.ArgumentParser) -> None:
@@ -104,218 +83,13 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def load_all(config: Config, names: Sequence[str] = ()) -> list[tuple[ModelConfig, ModelData]]:
-    """Every selected model with its data: each file read and parsed once."""
-    from retrain_gate.engine.gate import select_models
-    from retrain_gate.engine.load import load_model
-
-    return [(m, load_model(config, m)) for m in select_models(config, names)]
-
-
-def backtest_config(
-    config: Config,
-    *,
-    models: Sequence[str] = (),
-    since: date | None = None,
-    days: int | None = None,
-) -> Backtest:
-    loaded = load_all(config, models)
-    window = replay_window(history_span(d for _, d in loaded), since=since, days=days)
-    return run_backtest(loaded, config_path=config.path, window=window)
-
-
 def run(args: argparse.Namespace) -> int:
     config = read_config(args)
     result = backtest_config(config, models=args.model, since=args.since, days=args.days)
-    emit(render_backtest(result, fmt=args.format), output=args.output)
-    # like `check`: a file that cannot be read is a data error (3), after reporting all
-    return max((p.exit_code for m in result.models for p in m.problems), default=0)
-
-
-# --- rendering ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Segment:
-    """Consecutive days with the same status and the same rules behind it."""
-
-    first: date
-    last: date
-    days: int
-    status: str
-    rules: str
-
-
-def rules_text(entry: ReplayedDay) -> str:
-    if entry.status == "error":
-        return ", ".join(entry.errors) or entry.summary
-    if entry.status == "blocked":
-        return f"{', '.join(entry.fired)}; vetoed by {', '.join(entry.vetoes)}"
-    return ", ".join(entry.fired)
-
-
-def segments(timeline: Sequence[ReplayedDay]) -> list[Segment]:
-    found: list[Segment] = []
-    for entry in timeline:
-        rules = rules_text(entry)
-        if found and found[-1].status == entry.status and found[-1].rules == rules:
-            previous = found[-1]
-            found[-1] = Segment(previous.first, entry.day, previous.days + 1, entry.status, rules)
-        else:
-            found.append(Segment(entry.day, entry.day, 1, entry.status, rules))
-    return found
-
-
-def strip_lines(timeline: Sequence[ReplayedDay]) -> list[str]:
-    """One line per month, one character per day of the month (columns line up)."""
-    months: dict[tuple[int, int], list[str]] = {}
-    for entry in timeline:
-        key = (entry.day.year, entry.day.month)
-        if key not in months:
-            months[key] = [" "] * calendar.monthrange(*key)[1]
-        months[key][entry.day.day - 1] = STRIP[entry.status]
-    return [f"{y:04d}-{m:02d} {''.join(cells).rstrip()}" for (y, m), cells in months.items()]
-
-
-def totals_json(result: ModelBacktest) -> dict[str, Any]:
-    first = result.first_retrain
-    return {
-        **{status: result.count(status) for status in TIMELINE_STATUSES},
-        "first_retrain": first.isoformat() if first else None,
-    }
-
-
-def model_json(result: ModelBacktest) -> dict[str, Any]:
-    return {
-        "model": result.model,
-        "start": result.days[0].day.isoformat() if result.days else None,
-        "end": result.days[-1].day.isoformat() if result.days else None,
-        "cooldown": format_duration(result.cooldown) if result.cooldown else None,
-        "card_from": result.card_from.isoformat() if result.card_from else None,
-        "not_replayed": list(result.not_replayed),
-        "problems": [
-            {"message": p.message, "file": p.file, "line": p.line, "exit_code": p.exit_code}
-            for p in result.problems
-        ],
-        "totals": totals_json(result),
-        "timeline": [
-            {
-                "day": d.day.isoformat(),
-                "status": d.status,
-                "fired": list(d.fired),
-                "vetoes": list(d.vetoes),
-                "errors": list(d.errors),
-                "observations": d.observations,
-                "summary": d.summary,
-            }
-            for d in result.days
-        ],
-    }
-
-
-def backtest_json(result: Backtest) -> dict[str, Any]:
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "tool": f"retrain-gate {__version__}",
-        "kind": "backtest",
-        "config": result.config_path,
-        "replayed_at": REPLAYED_AT,
-        "start": result.start.isoformat() if result.start else None,
-        "end": result.end.isoformat() if result.end else None,
-        "days": result.day_count,
-        "models": [model_json(m) for m in result.models],
-    }
-
-
-def totals_text(result: ModelBacktest) -> str:
-    first = result.first_retrain
-    return (
-        f"{result.count('retrain')} retrains, {result.count('held')} held, "
-        f"{result.count('blocked')} blocked, {result.count('error')} errors; "
-        + (f"first retrain {first.isoformat()}" if first else "no retrain")
+    deliver(
+        render_backtest(result, fmt=args.format), fmt=args.format, output=args.output, github=False
     )
-
-
-def window_text(result: Backtest) -> str:
-    if result.start is None or result.end is None:
-        return "no observations to replay"
-    return f"{result.start.isoformat()} to {result.end.isoformat()} ({result.day_count} days)"
-
-
-def notes(result: ModelBacktest) -> list[str]:
-    lines = []
-    if result.cooldown:
-        lines.append(f"cooldown {format_duration(result.cooldown)}: retrains within it are held")
-    if result.card_from and result.days and result.card_from.date() > result.days[0].day:
-        lines.append(
-            f"model card used from {result.card_from.date().isoformat()} "
-            "(its triggers are quiet before: the model was not trained yet)"
-        )
-    if result.not_replayed:
-        lines.append(
-            f"judged only from the newest observation on (no history): "
-            f"{', '.join(result.not_replayed)}"
-        )
-    lines += [f"problem: {p}" for p in result.problems]
-    return lines
-
-
-def render_terminal(result: Backtest) -> str:
-    out = [f"Backtest of {result.config_path}: {window_text(result)}", f"({REPLAYED_AT})", ""]
-    legend = "R retrain, h held (cooldown), B blocked, . skip, E error"
-    for model in result.models:
-        out.append(f"{model.model}: {totals_text(model)}")
-        out += [f"  {line}" for line in notes(model)]
-        if model.days:
-            out.append(f"  timeline ({legend}):")
-            out += [f"    {line}" for line in strip_lines(model.days)]
-            out.append(f"  {'from':<10}  {'to':<10}  {'days':>5}  {'decision':<8}  rules")
-            for seg in segments(model.days):
-                out.append(
-                    f"  {seg.first.isoformat()}  {seg.last.isoformat()}  {seg.days:>5}  "
-                    f"{seg.status:<8}  {seg.rules}".rstrip()
-                )
-        out.append("")
-    return "\n".join(out).rstrip() + "\n"
-
-
-def render_markdown(result: Backtest) -> str:
-    from retrain_gate.report.markdown import cell
-
-    out = [
-        f"## Backtest: {cell(result.config_path)}, {window_text(result)}",
-        "",
-        f"_{REPLAYED_AT[0].upper()}{REPLAYED_AT[1:]}._",
-        "",
-        "| Model | Retrains | Held | Blocked | Errors | First retrain |",
-        "|---|---:|---:|---:|---:|---|",
-    ]
-    for model in result.models:
-        first = model.first_retrain
-        out.append(
-            f"| {cell(model.model)} | {model.count('retrain')} | {model.count('held')} | "
-            f"{model.count('blocked')} | {model.count('error')} | "
-            f"{first.isoformat() if first else 'none'} |"
-        )
-    for model in result.models:
-        out += ["", f"### {cell(model.model)}"]
-        if notes(model):
-            out += ["", *(f"- {cell(line)}" for line in notes(model))]
-        if not model.days:
-            continue
-        out += ["", "```text", *strip_lines(model.days), "```", ""]
-        out += ["| From | To | Days | Decision | Rules |", "|---|---|---:|---|---|"]
-        for seg in segments(model.days):
-            out.append(
-                f"| {seg.first.isoformat()} | {seg.last.isoformat()} | {seg.days} | "
-                f"{seg.status} | {cell(seg.rules)} |"
-            )
-    return "\n".join(out) + "\n"
-
-
-def render_backtest(result: Backtest, *, fmt: Format) -> str:
-    if fmt == "json":
-        return json.dumps(backtest_json(result), indent=2, ensure_ascii=False) + "\n"
-    if fmt == "markdown":
-        return render_markdown(result)
-    return render_terminal(result)
+    # like `check`: a file that cannot be read is a data error (3), after reporting all
+    return exit_code(
+        data_error=max((p.exit_code for m in result.models for p in m.problems), default=0)
+    )

@@ -14,7 +14,7 @@ from retrain_gate.commands.common import (
     add_github_options,
     add_report_options,
     color_wanted,
-    emit,
+    deliver,
     exit_code,
     now_or_current,
     parse_fail_on,
@@ -75,7 +75,7 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from retrain_gate.engine.gate import check
     from retrain_gate.report import render
-    from retrain_gate.report.github import commands_text, github_wanted, publish, shield
+    from retrain_gate.report.github import github_wanted, publish
 
     config = read_config(args)
     now = now_or_current(args.now)
@@ -88,17 +88,9 @@ def run(args: argparse.Namespace) -> int:
     published = publish(
         report, github=github, summary_file=args.summary_file, json_report=args.json_report
     )
-    # JSON on stdout stays JSON: its annotations go to stderr (the runner reads commands there
-    # too), and it needs no guard since no line of it starts with user text. Other reports
-    # quote users' files, so the runner must not obey a `::command` in them: the guard pauses
-    # commands, on the same stream as the annotations so that they are read first.
-    json_out = args.format == "json" and not args.output
-    stream = sys.stderr if json_out else sys.stdout
-    stream.write(commands_text(published.commands))
-    stream.flush()
-    guard = github and not args.output and not json_out
-    emit(shield(text) if guard else text, output=args.output)
-    return exit_code(report, args.fail_on)
+    deliver(text, fmt=args.format, output=args.output, github=github, commands=published.commands)
+    failed = any(m.decision in args.fail_on for m in report.models)
+    return exit_code(data_error=report.exit_code, failed=failed)
 
 
 def act_on(config: Config, report: Report, args: argparse.Namespace, *, now: datetime) -> Report:

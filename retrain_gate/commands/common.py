@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
-from retrain_gate.config.parse import find_config, load_config
+from retrain_gate.config import find_config, load_config
 from retrain_gate.errors import EXIT_FAIL_ON, UsageError
 from retrain_gate.model import Config
 from retrain_gate.report import FORMATS
-from retrain_gate.results import DECISIONS, Report
+from retrain_gate.results import DECISIONS
 
 
 def add_config_options(parser: argparse.ArgumentParser) -> None:
@@ -125,10 +126,35 @@ def emit(text: str, *, output: str | None) -> None:
         sys.stdout.flush()
 
 
-def exit_code(report: Report, fail_on: frozenset[str]) -> int:
-    """Data errors first (3), then --fail-on (1), else 0: the gate decided."""
-    if report.exit_code:
-        return report.exit_code
-    if any(m.decision in fail_on for m in report.models):
-        return EXIT_FAIL_ON
-    return 0
+def deliver(
+    text: str,
+    *,
+    fmt: str,
+    output: str | None,
+    github: bool,
+    commands: Sequence[str] = (),
+) -> None:
+    """Print (or write to --output) a rendered report; on a runner, first the workflow
+    commands (annotations), and the report shielded so that no user text in it can act as a
+    workflow command. The one way every subcommand's report leaves the process.
+
+    JSON on stdout stays JSON: its annotations go to stderr (the runner reads commands there
+    too), and it needs no guard since no line of it starts with user text."""
+    from retrain_gate.report.github import commands_text, shield
+
+    json_out = fmt == "json" and not output
+    if commands:
+        stream = sys.stderr if json_out else sys.stdout
+        stream.write(commands_text(commands))
+        stream.flush()
+    guard = github and not output and not json_out
+    emit(shield(text) if guard else text, output=output)
+
+
+def exit_code(*, data_error: int = 0, failed: bool = False) -> int:
+    """The one exit code of check, backtest and diff: a data error first (3: a model's file
+    could not be read, reported after all the others were decided), then 1 when the user's
+    --fail-on (or --fail-on-change) matched, else 0: the gate decided."""
+    if data_error:
+        return data_error
+    return EXIT_FAIL_ON if failed else 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from retrain_gate.engine.evaluate import evaluate_model
@@ -12,17 +12,23 @@ from retrain_gate.model import Config, ModelConfig
 from retrain_gate.results import ModelResult, Report
 
 
+def check_model_names(names: Sequence[str], known: Collection[str], *, config_path: str) -> None:
+    """Every name given with --model must be a model of the config: a typo is a usage error
+    (exit 2), never a silent "nothing to do" that would let a check pass."""
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ConfigError(
+            f"no model named {unknown[0]!r} in the config",
+            file=config_path,
+            hint=f"models: {', '.join(known)}",
+        )
+
+
 def select_models(config: Config, names: Sequence[str] = ()) -> list[ModelConfig]:
     """The models to evaluate: all, or the ones named (unknown names are a usage error)."""
     if not names:
         return list(config.models.values())
-    unknown = [n for n in names if n not in config.models]
-    if unknown:
-        raise ConfigError(
-            f"no model named {unknown[0]!r} in the config",
-            file=config.path,
-            hint=f"models: {', '.join(config.models)}",
-        )
+    check_model_names(names, config.models, config_path=config.path)
     return [config.models[n] for n in names]
 
 
