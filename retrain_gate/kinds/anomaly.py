@@ -22,13 +22,14 @@ from retrain_gate.kinds.days import Days
 from retrain_gate.kinds.series import (
     anomalous,
     day,
-    exact_ints,
     fmt,
     mean_and_sd,
+    metric_sums,
     persistence,
     rule_points,
     span_of,
     window_start,
+    window_starts,
 )
 from retrain_gate.model import RuleConfig
 from retrain_gate.results import Outcome
@@ -63,30 +64,29 @@ def judge_anomaly(rule: RuleConfig, days: Days) -> Judgement:
     lo = window_start(times, first, span, before=True) if first < hi else first
     # exact sums, rounded once (`mean_and_sd`): every window gives the floats it would
     # give summed on its own
-    scale, ints = exact_ints(column[lo:hi])
-    sums = list(itertools.accumulate(ints, initial=0))
-    squares = list(itertools.accumulate((i * i for i in ints), initial=0))
-    present = list(itertools.accumulate((v is not None for v in column[lo:hi]), initial=0))
+    scale, sums, squares, present = metric_sums(days, metric, lo, hi)
     # each observation judged from `first` on: its reference values, mean and sd, whether
     # it is outside; failing: the rule is an error on a day that judges it
-    sizes, bands, outside, failing = [], [], [], []
-    for j in range(first, hi):
-        start = window_start(times, j, span, before=True) - lo
-        size = present[j - lo] - present[start]
-        value = column[j]
-        band = None
-        if value is not None and size >= 3:
-            total, square = sums[j - lo] - sums[start], squares[j - lo] - squares[start]
-            band = mean_and_sd(size, total, square, scale=scale)
-        sizes.append(size)
-        bands.append(band)
-        outside.append(band is not None and anomalous(value, *band, k=k, direction=direction))  # type: ignore[arg-type]
-        failing.append(band is None and (value is not None or not ignore))
+    starts = window_starts(times[lo:hi], span, before=True)  # from lo
+    judged = range(first - lo, hi - lo)
+    values = column[first:hi]
+    sizes = [present[j] - present[starts[j]] for j in judged]
+    bands = [
+        mean_and_sd(size, sums[j] - sums[start], squares[j] - squares[start], scale=scale)
+        if value is not None and size >= 3
+        else None
+        for j, start, size, value in zip(judged, starts[first - lo :], sizes, values)
+    ]
+    outside = [
+        band is not None and anomalous(value, *band, k=k, direction=direction)  # type: ignore[arg-type]
+        for value, band in zip(values, bands)
+    ]
+    failing = [
+        band is None and (value is not None or not ignore) for value, band in zip(values, bands)
+    ]
     failing_before = list(itertools.accumulate(failing, initial=0))
     outside_before = list(itertools.accumulate(outside, initial=0))
-    skipped_before = list(
-        itertools.accumulate((column[j] is None for j in range(first, hi)), initial=0)
-    )
+    skipped_before = list(itertools.accumulate([v is None for v in values], initial=0))
     fired: list[bool | None] = []
     for end in ends:
         begin = end - of_last - first

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -124,16 +124,16 @@ def error_on_every_day(rule: RuleConfig, days: Days, reason: str) -> Judgement:
 
 def on_days(
     judgement: Judgement,
-    days: Iterable[int],
+    days: Sequence[int],
     explain: Callable[[int], Outcome],
     *,
     status: Status | None = None,
 ) -> Judgement:
     """`judgement` with `explain`'s outcome instead on the given days (`status`: what their
     outcomes' status is, when known without writing them)."""
-    chosen = set(days)
-    if not chosen:
+    if not days:
         return judgement
+    chosen = days if isinstance(days, range) else frozenset(days)
     statuses = list(judgement.statuses)
     for i in chosen:
         statuses[i] = status or explain(i).status

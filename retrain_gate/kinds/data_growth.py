@@ -62,9 +62,11 @@ def judge_data_growth(rule: RuleConfig, days: Days) -> Judgement:
     series = ctx.series
     metric = str(rule.metric)
     limit_text = percent(amount) if relative else fmt(amount)
-    # (growth, what grew) on day i; None: the rule is an error (`problems[i]`)
-    growths: list[float | None] = []
-    whats: Callable[[int], str]
+    # day i: whether it grew enough (None: an error, `problem_of(i)` says why), how much
+    # (`growth(i)`) and what grew (`what(i)`)
+    fired: list[bool | None]
+    growth: Callable[[int], float]
+    what: Callable[[int], str]
     problem_of: Callable[[int], str]
     if rule.options.get("count", "latest") == "since_training":
         trained = ctx.baseline.trained_at
@@ -79,18 +81,23 @@ def judge_data_growth(rule: RuleConfig, days: Days) -> Judgement:
         for value in column[: max(days.ends, default=0)]:
             sums.append(sums[-1] + (value or 0.0))
             missing.append(missing[-1] + (value is None))
-        for end in days.ends:
-            first = min(after, end)
-            current = sums[end] - sums[first]
-            if missing[end] > missing[first] and rule.missing == "error":
-                growths.append(None)
-            else:
-                growths.append(current / base if relative else current)
 
-        def whats(i: int) -> str:
+        def since(i: int) -> float:
             end = days.ends[i]
-            current = sums[end] - sums[min(after, end)]
-            return f"{fmt(current)} {metric} since training on {day(trained)}"
+            return sums[end] - sums[min(after, end)]
+
+        def growth(i: int) -> float:
+            return since(i) / base if relative else since(i)
+
+        fired = [
+            None
+            if missing[end] > missing[min(after, end)] and rule.missing == "error"
+            else exceeds(growth(i), amount)
+            for i, end in enumerate(days.ends)
+        ]
+
+        def what(i: int) -> str:
+            return f"{fmt(since(i))} {metric} since training on {day(trained)}"
 
         def problem_of(i: int) -> str:
             end = days.ends[i]
@@ -98,36 +105,32 @@ def judge_data_growth(rule: RuleConfig, days: Days) -> Judgement:
             return f"{metric} is missing on {day(series.times[gap])} ({series.where[gap]})"
     else:
         track = Persisted(
-            rule,
-            days,
-            lambda v: exceeds(v / base - 1 if relative else v - base, amount),
+            rule, days, lambda v: exceeds(v / base - 1 if relative else v - base, amount)
         )
-        for i, holds in enumerate(track.holds):
-            if holds is None:
-                growths.append(None)
-            else:
-                current = track.observed(i)[-1].value
-                growths.append(current / base - 1 if relative else current - base)
+        fired = track.holds
 
-        def whats(i: int) -> str:
+        def growth(i: int) -> float:
+            current = track.latest(i)
+            return current / base - 1 if relative else current - base
+
+        def what(i: int) -> str:
             latest = track.observed(i)[-1]
             return f"{subject_of(rule)} {fmt(latest.value)} on {day(latest.time)}"
 
         problem_of = track.problem
-    fired = [None if g is None else exceeds(g, amount) for g in growths]
 
     def explain(i: int) -> Outcome:
-        growth = growths[i]
-        if growth is None:
+        if fired[i] is None:
             return error_outcome(rule, problem_of(i))
-        shown = f"{growth:+.1%}" if relative else ("+" if growth >= 0 else "") + fmt(growth)
+        grown = growth(i)
+        shown = f"{grown:+.1%}" if relative else ("+" if grown >= 0 else "") + fmt(grown)
         verb = "more than" if fired[i] else "not more than"
         return outcome(
             rule,
             status="fired" if fired[i] else "quiet",
-            observed=growth,
+            observed=grown,
             threshold=f"growth > {limit_text}",
-            reason=f"{whats(i)} vs {fmt(base)} at training: {shown}, {verb} {limit_text}",
+            reason=f"{what(i)} vs {fmt(base)} at training: {shown}, {verb} {limit_text}",
             recent=rule_points(rule, days, i),
             recent_label=subject_of(rule),
             limit=base * (1 + amount) if relative else base + amount,

@@ -7,9 +7,10 @@ same code: its status on each asked day in one pass over the series.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, TypeVar
 
 from retrain_gate.results import Problem
 from retrain_gate.sources.card import Baseline
@@ -34,6 +35,9 @@ class Context:
     files: Mapping[str, object] = field(default_factory=dict)  # path -> parsed data or Problem
 
 
+_T = TypeVar("_T")
+
+
 @dataclass(frozen=True)
 class Days:
     """The gate runs a rule is asked about, oldest first.
@@ -45,6 +49,8 @@ class Days:
     ctx: Context
     nows: Sequence[datetime]
     ends: Sequence[int]
+    # what several rules compute alike from the same data (running sums of a metric)
+    _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, ctx: Context) -> Days:
@@ -53,6 +59,13 @@ class Days:
 
     def __len__(self) -> int:
         return len(self.ends)
+
+    def memo(self, key: Hashable, make: Callable[[], _T]) -> _T:
+        """`make()`, computed once for these days and `key`."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        result: _T = self._memo[key]
+        return result
 
     @property
     def times(self) -> Sequence[datetime]:

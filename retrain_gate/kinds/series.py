@@ -147,9 +147,23 @@ def window_start(times: Sequence[datetime], point: int, span: Span, *, before: b
     return bisect.bisect_right(times, times[point] - span, 0, point)
 
 
-def window_starts(times: Sequence[datetime], span: Span) -> list[int]:
-    """`window_start` of every point."""
-    return [window_start(times, p, span) for p in range(len(times))]
+def window_starts(times: Sequence[datetime], span: Span, *, before: bool = False) -> list[int]:
+    """`window_start` of every point, in one sweep (the starts never move back)."""
+    if isinstance(span, int):
+        shift = span if before else span - 1
+        return [max(0, p - shift) for p in range(len(times))]
+    starts = []
+    first = 0
+    for p, when in enumerate(times):
+        start = when - span
+        if before:  # the first point at or after `start`
+            while first < p and times[first] < start:
+                first += 1
+        else:  # the first point after `start`
+            while first < p and times[first] <= start:
+                first += 1
+        starts.append(first)
+    return starts
 
 
 def exact_scale(values: Iterable[float | None]) -> int:
@@ -178,27 +192,57 @@ def mean_and_sd(count: int, total: int, squares: int, *, scale: int) -> tuple[fl
 
 
 def exact_ints(values: Sequence[float | None]) -> tuple[int, list[int]]:
-    """(scale, each value times 2**scale as an exact integer; a missing one as 0)."""
-    scale = exact_scale(values)
-    return scale, [0 if v is None else scaled(v, scale) for v in values]
+    """(scale, each value times 2**scale as an exact integer; a missing one as 0): what
+    `exact_scale` and `scaled` give, from one `as_integer_ratio` per value."""
+    ratios = [(0, 1) if v is None else v.as_integer_ratio() for v in values]
+    # the denominators are powers of two: the largest gives the scale
+    scale = max([d for _, d in ratios], default=1).bit_length() - 1
+    return scale, [n << (scale - d.bit_length() + 1) for n, d in ratios]
+
+
+# (scale, running sums of the values as exact integers, of their squares, running counts
+# of present values): entry i covers the first i values
+ExactSums = tuple[int, list[int], list[int], list[int]]
+
+
+def exact_sums(values: Sequence[float | None]) -> ExactSums:
+    """The running exact sums of `values` (see `ExactSums`; a missing value counts 0)."""
+    scale, ints = exact_ints(values)
+    return (
+        scale,
+        list(itertools.accumulate(ints, initial=0)),
+        list(itertools.accumulate([i * i for i in ints], initial=0)),
+        list(itertools.accumulate([v is not None for v in values], initial=0)),
+    )
+
+
+def metric_sums(days: Days, metric: str, lo: int, hi: int) -> ExactSums:
+    """`exact_sums` of the metric's observations lo to hi, once for all the rules judged
+    on these days (a mean over a window, an anomaly rule)."""
+    assert days.ctx.series is not None
+    column = days.ctx.series.columns[metric]
+    return days.memo(("sums", metric, lo, hi), lambda: exact_sums(column[lo:hi]))
 
 
 def window_aggregates(
-    aggregate: str, values: Sequence[float | None], starts: Sequence[int]
+    aggregate: str,
+    values: Sequence[float | None],
+    starts: Sequence[int],
+    *,
+    sums: ExactSums | None = None,
 ) -> list[float | None]:
     """Each point's aggregate of the values present in `values[starts[p] : p + 1]` (None
     when there are none), advanced point by point (`starts` never decreases).
 
     The floats are those of the statistics module on each window alone: a mean is the exact
     sum rounded once, divided by the count (statistics.fmean); a sum adds in order.
+    `sums`: `exact_sums(values)`, when already known.
     """
     if aggregate == "mean":
-        scale, ints = exact_ints(values)
-        sums = list(itertools.accumulate(ints, initial=0))
-        present = list(itertools.accumulate((v is not None for v in values), initial=0))
+        scale, total, _, present = sums or exact_sums(values)
         unit = 1 << scale
         return [
-            (sums[p + 1] - sums[s]) / unit / (present[p + 1] - present[s])
+            (total[p + 1] - total[s]) / unit / (present[p + 1] - present[s])
             if present[p + 1] > present[s]
             else None
             for p, s in enumerate(starts)
@@ -284,11 +328,14 @@ class Persisted:
         self.points = points = (
             [i for i in range(lo, hi) if column[i] is not None] if ignore else range(lo, hi)
         )
-        raw = [column[i] for i in points]
-        self.starts = starts = (
-            window_starts([times[i] for i in points], span) if span is not None else None
+        raw = [column[i] for i in points] if ignore else list(column[lo:hi])
+        point_times = [times[i] for i in points] if ignore else times[lo:hi]
+        self.starts = starts = window_starts(point_times, span) if span is not None else None
+        # a mean over every observation (missing: error) shares its sums with other rules
+        sums = metric_sums(days, metric, lo, hi) if aggregate == "mean" and not ignore else None
+        self.values = values = (
+            window_aggregates(aggregate, raw, starts, sums=sums) if starts is not None else raw
         )
-        self.values = values = window_aggregates(aggregate, raw, starts) if starts else raw
         # how many of the points each day sees; the points it judges are the last of_last
         self.seen = seen = (
             [bisect.bisect_left(points, end) for end in ends] if ignore else [e - lo for e in ends]
@@ -301,16 +348,18 @@ class Persisted:
             judged = list(map(condition, tail))  # type: ignore[arg-type]
         self.judged = [False] * first + judged
         held = list(itertools.accumulate(self.judged, initial=0))
-        self.gaps = gaps = list(itertools.accumulate((v is None for v in raw), initial=0))
-        holds: list[bool | None] = []
-        for visible, count in zip(seen, seen if ignore else ends):
-            oldest = visible - of_last
-            if count < required:
-                holds.append(None)
-            elif not ignore and gaps[visible] > gaps[starts[oldest] if starts else oldest]:
-                holds.append(None)  # a missing value in a window judged
-            else:
-                holds.append(held[visible] - held[oldest] >= needed)
+        # missing values before each point (none are read with `missing: ignore`)
+        gapped = None in raw
+        self.gaps = gaps = list(itertools.accumulate([v is None for v in raw], initial=0))
+        # a day is an error with too few observations, or (missing: error) a missing value
+        # in a window it judges; else whether the condition held on `needed` of its points
+        firsts = starts if starts is not None else range(len(points))
+        holds: list[bool | None] = [
+            None
+            if count < required or (gapped and gaps[visible] > gaps[firsts[visible - of_last]])
+            else held[visible] - held[visible - of_last] >= needed
+            for visible, count in zip(seen, seen if ignore else ends)
+        ]
         self.holds = holds
 
     def _first(self, column: Sequence[float | None], end: int, span: Span | None) -> int:
@@ -348,6 +397,12 @@ class Persisted:
         gaps = self.gaps
         missing = self.points[next(p for p in range(start, visible) if gaps[p + 1] > gaps[p])]
         return f"{self.metric} is missing on {day(self.times[missing])} ({self.where[missing]})"
+
+    def latest(self, index: int) -> float:
+        """The newest value judged on day `index` (not an error)."""
+        value = self.values[self.seen[index] - 1]
+        assert value is not None
+        return value
 
     def observed(self, index: int) -> list[Observed]:
         """The values judged on day `index` (not an error), oldest first."""
