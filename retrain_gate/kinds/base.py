@@ -135,8 +135,11 @@ def on_days(
         return judgement
     chosen = days if isinstance(days, range) else frozenset(days)
     statuses = list(judgement.statuses)
-    for i in chosen:
-        statuses[i] = status or explain(i).status
+    if status is not None and isinstance(chosen, range) and chosen.step == 1:
+        statuses[chosen.start : chosen.stop] = [status] * len(chosen)
+    else:
+        for i in chosen:
+            statuses[i] = status or explain(i).status
 
     def either(i: int) -> Outcome:
         return explain(i) if i in chosen else judgement.outcome(i)
