@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -11,15 +12,14 @@ import pytest
 from retrain_gate.config import load_config
 from retrain_gate.engine.evaluate import evaluate_model
 from retrain_gate.engine.load import load_model
-from retrain_gate.kinds.base import Context
+from retrain_gate.kinds.days import Context, Days
 from retrain_gate.kinds.series import (
-    NoData,
+    Observed,
+    Persisted,
     day,
     exceeds,
     fmt,
-    observe,
     percent,
-    persisted,
     window_label,
 )
 from retrain_gate.model import RuleConfig
@@ -60,6 +60,22 @@ def values(observed: list[Any]) -> list[float]:
     return [o.value for o in observed]
 
 
+def observe(rule: RuleConfig, ctx: Context, *, needed: int) -> list[Observed]:
+    """The values the rule judges on the day `ctx` describes: its last `needed`."""
+    options = {**rule.options, "of_last": needed}
+    track = Persisted(dataclasses.replace(rule, options=options), Days.of(ctx), lambda _v: True)
+    assert track.holds[0] is not None, track.problem(0)
+    return track.observed(0)
+
+
+def problem(rule: RuleConfig, ctx: Context, *, needed: int) -> str:
+    """Why the rule is an error on the day `ctx` describes."""
+    options = {**rule.options, "of_last": needed}
+    track = Persisted(dataclasses.replace(rule, options=options), Days.of(ctx), lambda _v: True)
+    assert track.holds[0] is None
+    return track.problem(0)
+
+
 def test_observe_the_latest_values() -> None:
     data = make_series([0.25, 0.5, 0.75])
     assert values(observe(rule(), ctx(data), needed=2)) == [0.5, 0.75]
@@ -69,8 +85,9 @@ def test_observe_the_latest_values() -> None:
 def test_end_hides_later_observations() -> None:
     data = make_series([0.25, 0.5, 0.75])
     assert values(observe(rule(), ctx(data, end=2), needed=1)) == [0.5]
-    with pytest.raises(NoData, match=r"^only 1 observation of acc; the rule needs 2$"):
-        observe(rule(), ctx(data, end=1), needed=2)
+    assert problem(rule(), ctx(data, end=1), needed=2) == (
+        "only 1 observation of acc; the rule needs 2"
+    )
 
 
 def test_last_n_window_aggregates_per_observation() -> None:
@@ -96,19 +113,18 @@ def test_missing_ignore_drops_nulls_before_windowing() -> None:
 
 def test_missing_error_names_the_date_and_line_of_the_null() -> None:
     data = make_series([0.25, None, 0.75])
-    with pytest.raises(NoData, match=r"^acc is missing on 2026-11-02 \(m.csv:3\)$"):
-        observe(rule(aggregate="mean", window=2), ctx(data), needed=1)
+    assert problem(rule(aggregate="mean", window=2), ctx(data), needed=1) == (
+        "acc is missing on 2026-11-02 (m.csv:3)"
+    )
 
 
 def test_persisted_m_of_n() -> None:
     data = make_series([0.1, 0.9, 0.1, 0.9, 0.1])
-    holds, observed, matching = persisted(
-        rule(**{"for": 2, "of_last": 3}), ctx(data), lambda v: v < 0.5
-    )
-    assert holds and values(observed) == [0.1, 0.9, 0.1]
-    assert [day(o.time) for o in matching] == ["2026-11-03", "2026-11-05"]
-    holds, _, _ = persisted(rule(**{"for": 2}), ctx(data), lambda v: v < 0.5)
-    assert not holds
+    track = Persisted(rule(**{"for": 2, "of_last": 3}), Days.of(ctx(data)), lambda v: v < 0.5)
+    assert track.holds == [True] and values(track.observed(0)) == [0.1, 0.9, 0.1]
+    assert [day(o.time) for o in track.matching(0)] == ["2026-11-03", "2026-11-05"]
+    track = Persisted(rule(**{"for": 2}), Days.of(ctx(data)), lambda v: v < 0.5)
+    assert track.holds == [False]
 
 
 def test_window_label() -> None:
@@ -173,20 +189,20 @@ def test_a_backtest_replaying_a_day_cannot_see_the_next(tmp_path: Path) -> None:
 def test_chart_points_are_what_the_rule_compares() -> None:
     """An aggregated rule charts its aggregate (labelled so), not the raw values."""
     from retrain_gate.kinds.series import rule_points
-    from retrain_gate.kinds.threshold import evaluate_threshold
+    from retrain_gate.kinds.threshold import judge_threshold
 
     series = make_series([0.5, 0.25, 0.75, None, 1.0], skip=(3,))
     mean_of_two = rule(below=0.6, aggregate="mean", window=2, missing="ignore")
-    assert [p.value for p in rule_points(mean_of_two, ctx(series))] == [
+    assert [p.value for p in rule_points(mean_of_two, Days.of(ctx(series)), 0)] == [
         0.5, 0.375, 0.5, 0.75, 1.0
     ]  # fmt: skip
     over_two_days = rule(below=0.6, aggregate="max", window="2d", missing="ignore")
     # day 5's window (days 4-5) holds only its missing value: a gap in the chart
-    assert [p.value for p in rule_points(over_two_days, ctx(series))] == [
+    assert [p.value for p in rule_points(over_two_days, Days.of(ctx(series)), 0)] == [
         0.5, 0.5, 0.75, None, 1.0
     ]  # fmt: skip
     raw = rule(below=0.6)
-    assert [p.value for p in rule_points(raw, ctx(series, end=3))] == [0.5, 0.25, 0.75]
-    outcome = evaluate_threshold(mean_of_two, ctx(series))
+    assert [p.value for p in rule_points(raw, Days.of(ctx(series, end=3)), 0)] == [0.5, 0.25, 0.75]
+    outcome = judge_threshold(mean_of_two, Days.of(ctx(series))).outcome(0)
     assert outcome.recent_label == "acc (mean of the last 2)"
     assert outcome.recent[-1].value == 1.0

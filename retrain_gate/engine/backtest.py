@@ -1,11 +1,10 @@
 """Replay the gate over the committed history: what it would have decided on each day.
 
 Pure, like `evaluate`: it works from already-loaded `ModelData` (every file read and parsed
-once). Each day is judged on a view of the same series that ends at that day, but not by
-calling every evaluator every day: `retrain_gate.replay` gives each rule's status on all
-the days in one pass (windows advanced incrementally), the day is decided from those
-statuses, and only the reason an `error` summary quotes is asked of the rule's evaluator.
-The result is the same as evaluating every rule on every day (tests/test_replay.py).
+once). Each rule is judged once on all the replayed days (`kinds.judge`: the same code
+`check` runs for one day, in one pass over the series); a day is decided from those
+statuses, and only the reason an `error` summary quotes is written. So a backtest's day D
+is what `check --now` at the end of D decides, by construction.
 
 What "as if it had run that day" means here:
 
@@ -42,12 +41,11 @@ from retrain_gate.engine.decide import blocking_errors, decide
 from retrain_gate.engine.evaluate import context_for
 from retrain_gate.engine.load import ModelData
 from retrain_gate.errors import UsageError
-from retrain_gate.kinds import registry, windows
-from retrain_gate.kinds.base import Context, Kind, outcome
-from retrain_gate.kinds.group import group_statuses
+from retrain_gate.kinds import Adjust, judge, registry
+from retrain_gate.kinds.base import Judgement, Kind, on_days, outcome
+from retrain_gate.kinds.days import Days
 from retrain_gate.kinds.series import day as show_day
-from retrain_gate.kinds.windows import Days
-from retrain_gate.model import ModelConfig, RuleConfig, group_members
+from retrain_gate.model import ModelConfig, RuleConfig
 from retrain_gate.results import Decision, Outcome, Problem, Status
 
 TimelineStatus = Literal["retrain", "held", "blocked", "skip", "error"]
@@ -142,9 +140,9 @@ def backtest_model(model: ModelConfig, data: ModelData, *, start: date, end: dat
     """Replay one model's gate on each day from `start` (or its first observation, when
     later) to `end`, inclusive.
 
-    Each rule's status on every day comes from one pass over the series
-    (`retrain_gate.replay`); a day is decided from those statuses, and only a day decided
-    `error` (whose summary quotes a rule's reason) is evaluated again rule by rule.
+    Each rule's status on every day comes from one judgement over all the days; a day is
+    decided from those statuses, and only a day decided `error` (whose summary quotes a
+    rule's reason) asks that rule for its outcome.
     """
     times = data.series.times if data.series is not None else ()
     card_from = data.baseline.trained_at if data.baseline is not None else None
@@ -164,24 +162,11 @@ def backtest_model(model: ModelConfig, data: ModelData, *, start: date, end: dat
     # the days before the card's trained_at, and before the newest observation's day
     before_card = bisect.bisect_left(nows, card_from) if card_from is not None else 0
     before_files = bisect.bisect_left(dates, files_from) if files_from is not None else 0
-    rules = [(r, registry(r.role)[r.kind]) for r in (*model.triggers, *model.checks)]
+    rules = (*model.triggers, *model.checks)
+    adjust = _replayed(days, before_card=before_card, before_files=before_files)
+    judgements = [judge(rule, days, adjust=adjust) for rule in rules]
+    columns = [j.statuses for j in judgements]
     triggers = len(model.triggers)
-
-    def column_of(rule: RuleConfig, kind: Kind) -> list[Status]:
-        members = group_members(rule)
-        if members:  # a group: from its members' days, each replayed as a rule of its own
-            member_kinds = registry("trigger")
-            return group_statuses(
-                rule, [column_of(m, member_kinds[m.kind]) for m in members], len(days)
-            )
-        column = windows.statuses(rule, kind, days)
-        if kind.inputs(rule.options):  # judged only from the newest observation's day on
-            column[:before_files] = ["quiet" if rule.role == "trigger" else "passed"] * before_files
-        if kind.uses_baseline:  # the model was not trained yet
-            column[:before_card] = ["quiet"] * before_card
-        return column
-
-    columns = [column_of(rule, kind) for rule, kind in rules]
     rows = zip(*columns) if columns else iter([()] * count)
     decided: dict[tuple[Status, ...], _Decided] = {}
     # the last retrain the replay dispatched: its day, and when its run was replayed
@@ -194,14 +179,8 @@ def backtest_model(model: ModelConfig, data: ModelData, *, start: date, end: dat
             known = _decided(outcomes, data.problems, triggers=triggers)
             if known[0] != "error":
                 decided[row] = known
-            else:  # the summary quotes a reason: that rule's evaluator gives it, that day
-                outcomes = _with_reason(
-                    outcomes,
-                    rules,
-                    days.context(index),
-                    before_card=index < before_card,
-                    files_current=index >= before_files,
-                )
+            else:  # the summary quotes a reason: that rule's, that day
+                outcomes = _with_reason(outcomes, judgements, index)
                 known = _decided(outcomes, data.problems, triggers=triggers)
         decision, summary, fired, vetoes, errors = known
         status: TimelineStatus = decision
@@ -254,34 +233,25 @@ def _decided(
     )
 
 
-def _placeholders(
-    rules: Sequence[tuple[RuleConfig, Kind]], row: tuple[Status, ...]
-) -> tuple[Outcome, ...]:
+def _placeholders(rules: Sequence[RuleConfig], row: tuple[Status, ...]) -> tuple[Outcome, ...]:
     """The day's outcomes from their statuses alone, without reasons: `decide` quotes one
     only for an `error` decision."""
     return tuple(
         outcome(rule, status=status, observed=None, threshold=None, reason="")
-        for (rule, _), status in zip(rules, row)
+        for rule, status in zip(rules, row)
     )
 
 
 def _with_reason(
-    outcomes: tuple[Outcome, ...],
-    rules: Sequence[tuple[RuleConfig, Kind]],
-    ctx: Context,
-    *,
-    before_card: bool,
-    files_current: bool,
+    outcomes: tuple[Outcome, ...], judgements: Sequence[Judgement], day: int
 ) -> tuple[Outcome, ...]:
-    """The outcomes with the evaluator's own for the error `decide` quotes (the first that
+    """The outcomes with the rule's own for the error `decide` quotes (the first that
     blocks the gate)."""
     errors = blocking_errors(outcomes)
     if not errors:
         return outcomes
     index = next(i for i, o in enumerate(outcomes) if o is errors[0])
-    rule, kind = rules[index]
-    quoted = _replay_rule(rule, kind, ctx, before_card=before_card, files_current=files_current)
-    return (*outcomes[:index], quoted, *outcomes[index + 1 :])
+    return (*outcomes[:index], judgements[index].outcome(day), *outcomes[index + 1 :])
 
 
 _Day = TypeVar("_Day", date, datetime)
@@ -295,37 +265,24 @@ def _daily(first: _Day, count: int) -> list[_Day]:
     return list(itertools.accumulate(itertools.repeat(_ONE_DAY, count - 1), add, initial=first))
 
 
-def _replay_rule(
-    rule: RuleConfig, kind: Kind, ctx: Context, *, before_card: bool, files_current: bool
-) -> Outcome:
-    if members := group_members(rule):  # each member replayed as a rule of its own
-        from retrain_gate.kinds.group import group_outcome
+def _replayed(days: Days, *, before_card: int, before_files: int) -> Adjust:
+    """What "as if it had run that day" changes in a rule's judgement (see the module's
+    docstring): before the card's trained_at the rules that compare with it are quiet; rules
+    that read files without history are judged from the newest observation's day on."""
+    card = days.ctx.baseline
 
-        member_kinds = registry("trigger")
-        return group_outcome(
-            rule,
-            [
-                _replay_rule(
-                    m,
-                    member_kinds[m.kind],
-                    ctx,
-                    before_card=before_card,
-                    files_current=files_current,
-                )
-                for m in members
-            ],
-        )
-    if before_card and kind.uses_baseline:
-        assert ctx.baseline is not None and ctx.baseline.trained_at is not None
+    def not_trained(rule: RuleConfig) -> Outcome:
+        assert card is not None and card.trained_at is not None
         return outcome(
             rule,
             status="quiet",
             observed=None,
             threshold=None,
-            reason=f"not trained yet: the model card {ctx.baseline.source} dates from "
-            f"{show_day(ctx.baseline.trained_at)}",
+            reason=f"not trained yet: the model card {card.source} dates from "
+            f"{show_day(card.trained_at)}",
         )
-    if not files_current and kind.inputs(rule.options):
+
+    def not_replayed(rule: RuleConfig) -> Outcome:
         return outcome(
             rule,
             status="quiet" if rule.role == "trigger" else "passed",
@@ -334,7 +291,19 @@ def _replay_rule(
             reason="not replayed: its files have no history (judged from the newest "
             "observation's day on)",
         )
-    return kind.evaluate(rule, ctx)
+
+    def adjust(rule: RuleConfig, kind: Kind, judgement: Judgement) -> Judgement:
+        if kind.inputs(rule.options):
+            instead = not_replayed(rule)
+            judgement = on_days(
+                judgement, range(before_files), lambda _i: instead, status=instead.status
+            )
+        if kind.uses_baseline and before_card:
+            instead = not_trained(rule)
+            judgement = on_days(judgement, range(before_card), lambda _i: instead, status="quiet")
+        return judgement
+
+    return adjust
 
 
 def run_backtest(

@@ -8,8 +8,8 @@ from datetime import datetime
 from retrain_gate.engine.decide import decide
 from retrain_gate.engine.load import ModelData
 from retrain_gate.errors import EXIT_DATA
-from retrain_gate.kinds import registry
-from retrain_gate.kinds.base import Context
+from retrain_gate.kinds import judge
+from retrain_gate.kinds.days import Context, Days
 from retrain_gate.model import ModelConfig
 from retrain_gate.results import ModelResult, Outcome, Problem
 
@@ -41,9 +41,11 @@ def context_for(
 def evaluate_rules(
     model: ModelConfig, ctx: Context
 ) -> tuple[tuple[Outcome, ...], tuple[Outcome, ...]]:
-    """(trigger outcomes, check outcomes) in config order."""
-    triggers = tuple(registry("trigger")[r.kind].evaluate(r, ctx) for r in model.triggers)
-    checks = tuple(registry("check")[r.kind].evaluate(r, ctx) for r in model.checks)
+    """(trigger outcomes, check outcomes) in config order: each rule judged on the one day
+    `ctx` describes, as a backtest judges it on every day."""
+    today = Days.of(ctx)
+    triggers = tuple(judge(r, today).outcome(0) for r in model.triggers)
+    checks = tuple(judge(r, today).outcome(0) for r in model.checks)
     return triggers, checks
 
 

@@ -1,14 +1,17 @@
 """The rule kinds: one module each, listed here.
 
 A trigger asks for a retrain; a check vetoes it. Each module defines `KIND`, a `base.Kind`
-holding the kind's options (JSON Schema), its documentation (the evaluator's docstring),
-its evaluator, its statuses over many days and what it reads. Adding a kind is adding a
-module and one line below.
+holding the kind's options (JSON Schema), its documentation (its judge's docstring), its
+judge (the rule's status on each day asked about, and any day's outcome) and what it reads.
+Adding a kind is adding a module and one line below.
+
+`judge` is how the engine asks: `check` about one day (`Days.of(ctx)`), a backtest about
+every replayed day; a group is judged from its members, each judged as a rule of its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from retrain_gate.kinds import (
     anomaly,
@@ -24,7 +27,9 @@ from retrain_gate.kinds import (
     sample_schema,
     threshold,
 )
-from retrain_gate.kinds.base import Kind
+from retrain_gate.kinds.base import Judgement, Kind
+from retrain_gate.kinds.days import Days
+from retrain_gate.model import RuleConfig, group_members
 
 TRIGGERS: dict[str, Kind] = {
     k.name: k
@@ -53,3 +58,18 @@ CHECKS: dict[str, Kind] = {
 def registry(role: str) -> Mapping[str, Kind]:
     """The kinds of one role: `trigger` or `check`."""
     return TRIGGERS if role == "trigger" else CHECKS
+
+
+# what a caller may do with each judged rule that is not a group (a backtest's replay rules)
+Adjust = Callable[[RuleConfig, Kind, Judgement], Judgement]
+
+
+def judge(rule: RuleConfig, days: Days, *, adjust: Adjust | None = None) -> Judgement:
+    """The rule's judgement on `days`; a group's from its members' (each `adjust`ed)."""
+    kind = registry(rule.role)[rule.kind]
+    if kind.combine is not None:
+        members = [judge(m, days, adjust=adjust) for m in group_members(rule)]
+        return kind.combine(rule, members, days)
+    assert kind.judge is not None
+    judgement = kind.judge(rule, days)
+    return adjust(rule, kind, judgement) if adjust is not None else judgement

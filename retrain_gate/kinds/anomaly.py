@@ -2,38 +2,40 @@
 
 from __future__ import annotations
 
-import bisect
 import itertools
 
-from retrain_gate.durations import parse_duration
 from retrain_gate.kinds.base import (
     COMMON,
     SERIES_OPTIONS,
     WINDOW,
-    Context,
+    Judgement,
     Kind,
+    as_trigger,
+    constant,
     error_outcome,
     outcome,
     persistence_semantic,
     subject_of,
     unreadable_series,
 )
+from retrain_gate.kinds.days import Days
 from retrain_gate.kinds.series import (
     anomalous,
     day,
-    exact_scale,
     fmt,
     mean_and_sd,
+    metric_sums,
     persistence,
     rule_points,
-    scaled,
+    span_of,
+    window_start,
+    window_starts,
 )
-from retrain_gate.kinds.windows import Days, _same
 from retrain_gate.model import RuleConfig
-from retrain_gate.results import Outcome, Status
+from retrain_gate.results import Outcome
 
 
-def evaluate_anomaly(rule: RuleConfig, ctx: Context) -> Outcome:
+def judge_anomaly(rule: RuleConfig, days: Days) -> Judgement:
     """Fires when a metric leaves its own recent range: outside mean +/- k standard deviations.
 
     Options: `metric`, `outside_sigma: k`, `reference_window` (the last N observations
@@ -44,50 +46,98 @@ def evaluate_anomaly(rule: RuleConfig, ctx: Context) -> Outcome:
     `above` only on a rise (a loss or an error rate), `both` (default) on either. Accepts
     `for` and `of_last`. Strict: exactly k standard deviations away does not fire.
     """
-    if problem := unreadable_series(rule, ctx):
-        return problem
-    assert ctx.series is not None
+    if problem := unreadable_series(rule, days.ctx):
+        return constant(days, problem)
+    series = days.ctx.series
+    assert series is not None
+    metric = str(rule.metric)
+    column = series.columns[metric]
+    times = series.times
     k = float(rule.options["outside_sigma"])
     direction = str(rule.options.get("direction", "both"))
-    window = rule.options.get("reference_window", 28)
-    column = ctx.series.columns[str(rule.metric)]
-    times = ctx.series.times
-    duration = None if isinstance(window, int) else parse_duration(str(window))
+    span = span_of(rule.options.get("reference_window", 28))
     needed, of_last = persistence(rule)
-    judged = list(range(max(0, ctx.end - of_last), ctx.end))
-    if len(judged) < of_last:
-        return error_outcome(rule, f"only {len(judged)} observations; the rule needs {of_last}")
-    bands = []
-    for index in judged:
-        value = column[index]
-        if value is None:
-            if rule.missing == "ignore":
-                continue
-            return error_outcome(
-                rule,
-                f"{rule.metric} is missing on {day(times[index])} ({ctx.series.where[index]})",
-            )
-        if duration is None:
-            members = range(max(0, index - window), index)
+    ignore = rule.missing == "ignore"
+    ends = days.ends
+    hi = max(ends, default=0)
+    first = max(0, min(ends, default=0) - of_last)  # the oldest observation some day judges
+    lo = window_start(times, first, span, before=True) if first < hi else first
+    # exact sums, rounded once (`mean_and_sd`): every window gives the floats it would
+    # give summed on its own
+    scale, sums, squares, present = metric_sums(days, metric, lo, hi)
+    # each observation judged from `first` on: its reference values, mean and sd, whether
+    # it is outside; failing: the rule is an error on a day that judges it
+    starts = window_starts(times[lo:hi], span, before=True)  # from lo
+    judged = range(first - lo, hi - lo)
+    values = column[first:hi]
+    sizes = [present[j] - present[starts[j]] for j in judged]
+    bands = [
+        mean_and_sd(size, sums[j] - sums[start], squares[j] - squares[start], scale=scale)
+        if value is not None and size >= 3
+        else None
+        for j, start, size, value in zip(judged, starts[first - lo :], sizes, values)
+    ]
+    outside = [
+        band is not None and anomalous(value, *band, k=k, direction=direction)  # type: ignore[arg-type]
+        for value, band in zip(values, bands)
+    ]
+    failing = [
+        band is None and (value is not None or not ignore) for value, band in zip(values, bands)
+    ]
+    failing_before = list(itertools.accumulate(failing, initial=0))
+    outside_before = list(itertools.accumulate(outside, initial=0))
+    skipped_before = list(itertools.accumulate([v is None for v in values], initial=0))
+    fired: list[bool | None] = []
+    for end in ends:
+        begin = end - of_last - first
+        if end < of_last or failing_before[end - first] > failing_before[begin]:
+            fired.append(None)
+        elif ignore and skipped_before[end - first] - skipped_before[begin] == of_last:
+            fired.append(None)  # nothing left to judge
         else:
-            start = times[index] - duration
-            members = range(bisect.bisect_left(times, start, 0, index), index)
-        reference = [v for v in (column[j] for j in members) if v is not None]
-        if len(reference) < 3:
-            return error_outcome(
-                rule, f"only {len(reference)} reference values before {day(times[index])}; needs 3"
-            )
-        # from exact sums, rounded once: a backtest gets the same mean and sd from running
-        # sums (retrain_gate.replay) without summing each day's window again
-        scale = exact_scale(reference)
-        ints = [scaled(v, scale) for v in reference]
-        mean, sd = mean_and_sd(len(ints), sum(ints), sum(i * i for i in ints), scale=scale)
-        bands.append((index, value, mean, sd, anomalous(value, mean, sd, k=k, direction=direction)))
-    if not bands:
-        return error_outcome(rule, f"no values of {rule.metric} to judge")
-    matching = [b for b in bands if b[4]]
-    fired = len(matching) >= needed
-    index, value, mean, sd, outside = bands[-1]
+            fired.append(outside_before[end - first] - outside_before[begin] >= needed)
+
+    def explain(i: int) -> Outcome:
+        end = ends[i]
+        if end < of_last:
+            return error_outcome(rule, f"only {end} observations; the rule needs {of_last}")
+        judged = []  # (index, value, mean, sd, outside)
+        for j in range(end - of_last, end):
+            value, band = column[j], bands[j - first]
+            if value is None:
+                if ignore:
+                    continue
+                return error_outcome(
+                    rule, f"{rule.metric} is missing on {day(times[j])} ({series.where[j]})"
+                )
+            if band is None:
+                return error_outcome(
+                    rule,
+                    f"only {sizes[j - first]} reference values before {day(times[j])}; needs 3",
+                )
+            judged.append((j, value, *band, outside[j - first]))
+        if not judged:
+            return error_outcome(rule, f"no values of {rule.metric} to judge")
+        return _outcome(rule, days, i, judged, fired=bool(fired[i]))
+
+    return Judgement(statuses=as_trigger(fired), explain=explain)
+
+
+def _outcome(
+    rule: RuleConfig,
+    days: Days,
+    i: int,
+    judged: list[tuple[int, float, float, float, bool]],
+    *,
+    fired: bool,
+) -> Outcome:
+    """The day's outcome from the observations it judged (oldest first)."""
+    times = days.times
+    k = float(rule.options["outside_sigma"])
+    direction = str(rule.options.get("direction", "both"))
+    needed, of_last = persistence(rule)
+    matching = [b for b in judged if b[4]]
+    index, value, mean, sd, outside = judged[-1]
     distance = abs(value - mean) / sd if sd else float("inf") if value != mean else 0.0
     sign = {"below": "-", "above": "+"}.get(direction, "±")
     # say plainly which side counts: "more than 3σ below", not "outside -3σ"
@@ -113,66 +163,9 @@ def evaluate_anomaly(rule: RuleConfig, ctx: Context) -> Outcome:
         observed=value,
         threshold=f"{fmt(mean)} {sign} {k:g}σ",
         reason=reason,
-        recent=rule_points(rule, ctx),
+        recent=rule_points(rule, days, i),
         recent_label=subject_of(rule),
     )
-
-
-def _anomaly(rule: RuleConfig, days: Days) -> list[Status]:
-    ctx = days.ctx
-    if ctx.series is None:
-        return _same(days, "error")
-    metric = str(rule.metric)
-    column = ctx.series.columns[metric]
-    k = float(rule.options["outside_sigma"])
-    direction = str(rule.options.get("direction", "both"))
-    window = rule.options.get("reference_window", 28)
-    needed, of_last = persistence(rule)
-    ignore = rule.missing == "ignore"
-    scale, sums, squares, present = days.exact_sums(metric)
-    count = len(column)
-    if isinstance(window, int):
-        starts = [max(0, i - window) for i in range(count)]
-    else:  # the reference window is [times[i] - span, times[i])
-        span = parse_duration(str(window))
-        times = days.times
-        starts, first = [], 0
-        for i, when in enumerate(times):
-            while first < i and times[first] < when - span:
-                first += 1
-            starts.append(first)
-    references = [present[i] - present[first] for i, first in enumerate(starts)]
-    missing = [v is None for v in column]
-    # the rule is an error when it judges an observation with fewer than 3 reference
-    # values, or a missing one (unless missing values are ignored: then it skips them)
-    failing = [
-        (gone and not ignore) or (not gone and size < 3) for gone, size in zip(missing, references)
-    ]
-    outside = [False] * count
-    # only the observations some replayed day judges
-    for i in range(max(0, min(days.ends, default=0) - of_last), count):
-        value, size, first = column[i], references[i], starts[i]
-        if value is not None and size >= 3:
-            mean, sd = mean_and_sd(
-                size, sums[i] - sums[first], squares[i] - squares[first], scale=scale
-            )
-            outside[i] = anomalous(value, mean, sd, k=k, direction=direction)
-    failing_before = list(itertools.accumulate(failing, initial=0))
-    outside_before = list(itertools.accumulate(outside, initial=0))
-    skipped_before = list(itertools.accumulate(missing, initial=0)) if ignore else None
-    error: Status = "error"
-    by_end = [error] * min(of_last, count + 1)
-    for end in range(of_last, count + 1):
-        begin = end - of_last
-        if failing_before[end] - failing_before[begin] or (
-            skipped_before and skipped_before[end] - skipped_before[begin] == of_last
-        ):  # nothing left to judge
-            by_end.append(error)
-        else:
-            by_end.append(
-                "fired" if outside_before[end] - outside_before[begin] >= needed else "quiet"
-            )
-    return [by_end[end] for end in days.ends]
 
 
 KIND = Kind(
@@ -193,7 +186,6 @@ KIND = Kind(
         },
     },
     required=("metric",),
-    evaluate=evaluate_anomaly,
+    judge=judge_anomaly,
     semantic=persistence_semantic,
-    statuses=_anomaly,
 )

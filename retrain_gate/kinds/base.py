@@ -1,54 +1,47 @@
-"""What a rule kind is: its options (as JSON Schema), its evaluator, its statuses over many days,
-what it reads; and the pieces every kind shares.
+"""What a rule kind is: its options (as JSON Schema), its judge (the rule's status on the days
+it is asked about, and on demand any day's outcome), what it reads; and the pieces every kind
+shares.
 
 Each kind lives in a module of its own in this package (`kinds/threshold.py`, ...), holding its
-options, its documentation (the evaluator's docstring, shown by `retrain-gate rules`), its
+options, its documentation (the judge's docstring, shown by `retrain-gate rules`), its
 semantics and how its value is shown. `kinds/__init__.py` lists them.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from retrain_gate.durations import DURATION_PATTERN
-from retrain_gate.kinds.series import (
-    day,
-    window_label,
-)
+from retrain_gate.kinds.days import Context, Days
+from retrain_gate.kinds.series import day, window_label
 from retrain_gate.model import RuleConfig
-from retrain_gate.results import Outcome, Problem, Role, Status, Value
-from retrain_gate.sources.card import Baseline
-from retrain_gate.sources.metrics import Series
-
-if TYPE_CHECKING:  # types only: windows imports this module
-    from retrain_gate.kinds.windows import FastStatuses
+from retrain_gate.results import Outcome, Role, Status, Value
 
 FileKind = Literal["distribution", "records", "json"]
 
 
 @dataclass(frozen=True)
-class Context:
-    """Everything a rule may look at. Built by the load stage; evaluation does no I/O.
+class Judgement:
+    """A rule's status on each day it was asked about, and the outcome of any one of them.
 
-    `end` bounds the visible observations (`series.times[:end]`): a backtest replays day d
-    by passing the index just after d, so no rule can see the future.
+    `statuses` come from one pass over the series; `outcome(i)` writes day i's reason from
+    the same per-day quantities, only when asked (a backtest shows few reasons).
     """
 
-    model: str
-    now: datetime
-    series: Series | None = None
-    series_problem: Problem | None = None
-    end: int = 0
-    baseline: Baseline | None = None
-    baseline_problem: Problem | None = None
-    files: Mapping[str, object] = field(default_factory=dict)  # path -> parsed data or Problem
+    statuses: Sequence[Status]
+    explain: Callable[[int], Outcome]
+
+    def outcome(self, index: int) -> Outcome:
+        return self.explain(index)
 
 
-Evaluator = Callable[[RuleConfig, Context], Outcome]
+Judge = Callable[[RuleConfig, Days], Judgement]
+# a kind judged from its members' judgements (a group)
+Combine = Callable[[RuleConfig, Sequence[Judgement], Days], Judgement]
 
 
 @dataclass(frozen=True)
@@ -60,19 +53,20 @@ class Kind:
     keys: tuple[str, ...]
     options: Mapping[str, Mapping[str, Any]]
     required: tuple[str, ...]
-    evaluate: Evaluator
+    # exactly one of: judge (from the data), combine (from member rules' judgements)
+    judge: Judge | None = None
+    combine: Combine | None = None
     uses_series: bool = True
     uses_baseline: bool = False
     # option paths whose values are repository files, and how to parse them
     inputs: Callable[[Mapping[str, Any]], tuple[tuple[str, FileKind], ...]] = lambda _o: ()
     # extra semantic checks on the options: return (option, message) pairs
     semantic: Callable[[Mapping[str, Any]], list[tuple[str, str]]] = lambda _o: []
-    # every replayed day's status in one pass (`windows.statuses`); None: day by day
-    statuses: FastStatuses | None = None
 
     @property
     def doc(self) -> str:
-        return inspect.getdoc(self.evaluate) or ""
+        """The user documentation: the judge's docstring."""
+        return inspect.getdoc(self.judge or self.combine) or ""
 
 
 def outcome(
@@ -106,6 +100,62 @@ def outcome(
 def error_outcome(rule: RuleConfig, reason: str) -> Outcome:
     """The rule could not be evaluated: the gate fails closed."""
     return outcome(rule, status="error", observed=None, threshold=None, reason=reason)
+
+
+def constant(days: Days, result: Outcome) -> Judgement:
+    """The same outcome on every day (an input that is missing, files without history)."""
+    return Judgement(statuses=[result.status] * len(days), explain=lambda _i: result)
+
+
+def same_every_day(evaluate: Callable[[RuleConfig, Context], Outcome]) -> Judge:
+    """The judge of a kind that reads committed files, not the series: one outcome, the
+    same on every day (its documentation is `evaluate`'s docstring)."""
+
+    @functools.wraps(evaluate)
+    def judge(rule: RuleConfig, days: Days) -> Judgement:
+        return constant(days, evaluate(rule, days.ctx))
+
+    return judge
+
+
+def error_on_every_day(rule: RuleConfig, days: Days, reason: str) -> Judgement:
+    return constant(days, error_outcome(rule, reason))
+
+
+def on_days(
+    judgement: Judgement,
+    days: Sequence[int],
+    explain: Callable[[int], Outcome],
+    *,
+    status: Status | None = None,
+) -> Judgement:
+    """`judgement` with `explain`'s outcome instead on the given days (`status`: what their
+    outcomes' status is, when known without writing them)."""
+    if not days:
+        return judgement
+    chosen = days if isinstance(days, range) else frozenset(days)
+    statuses = list(judgement.statuses)
+    if status is not None and isinstance(chosen, range) and chosen.step == 1:
+        statuses[chosen.start : chosen.stop] = [status] * len(chosen)
+    else:
+        for i in chosen:
+            statuses[i] = status or explain(i).status
+
+    def either(i: int) -> Outcome:
+        return explain(i) if i in chosen else judgement.outcome(i)
+
+    return Judgement(statuses=statuses, explain=either)
+
+
+def as_trigger(holds: Sequence[bool | None]) -> list[Status]:
+    """fired / quiet; None: an error."""
+    return ["error" if h is None else "fired" if h else "quiet" for h in holds]
+
+
+def as_check(rule: RuleConfig, failed: Sequence[bool | None]) -> list[Status]:
+    """failed (warned at severity warn) / passed; None: an error."""
+    bad: Status = "warned" if rule.severity == "warn" else "failed"
+    return ["error" if f is None else bad if f else "passed" for f in failed]
 
 
 # JSON Schema pieces shared by the kinds' options.
@@ -201,6 +251,7 @@ SERIES_OPTIONS: dict[str, dict[str, Any]] = {
 
 
 def unreadable_series(rule: RuleConfig, ctx: Context) -> Outcome | None:
+    """The error outcome of a rule whose metric file could not be read; None when it was."""
     if ctx.series is None:
         # The file's own error is the model's problem, reported once; the rule points at it.
         problem = ctx.series_problem
@@ -216,31 +267,46 @@ def subject_of(rule: RuleConfig) -> str:
     return f"{rule.metric} ({label})" if label else str(rule.metric)
 
 
-def card_from_the_future(rule: RuleConfig, ctx: Context) -> Outcome | None:
+def card_known(rule: RuleConfig, days: Days, judgement: Judgement) -> Judgement:
     """A model card trained after `now` is bad data (a clock or time-zone error, or --now
-    before the training): the rules that read it are errors, never a comparison."""
-    card = ctx.baseline
-    if card is None or card.trained_at is None or card.trained_at <= ctx.now:
-        return None
-    return error_outcome(
-        rule,
-        f"the model card {card.source} says the model was trained {day(card.trained_at)}, "
-        f"after now ({day(ctx.now)}): a clock or time-zone error, or --now before the training",
-    )
+    before the training): on such a day the rules that read it are errors, never a
+    comparison."""
+    card = days.ctx.baseline
+    if card is None or card.trained_at is None:
+        return judgement
+    trained = card.trained_at
+    future = [i for i, now in enumerate(days.nows) if trained > now]
 
-
-def _baseline_value(rule: RuleConfig, ctx: Context) -> float | Outcome:
-    if ctx.baseline is None:
-        why = str(ctx.baseline_problem) if ctx.baseline_problem else "no `baseline:` in the config"
-        return error_outcome(rule, f"needs the model card's values, but there is none: {why}")
-    if future := card_from_the_future(rule, ctx):
-        return future
-    value = ctx.baseline.value(str(rule.metric))
-    if value is None:
+    def from_the_future(i: int) -> Outcome:
         return error_outcome(
             rule,
-            f"the model card {ctx.baseline.source} has no value for {rule.metric} "
-            f"(looked for `{rule.metric}` and `metrics.{rule.metric}`)",
+            f"the model card {card.source} says the model was trained {day(trained)}, after "
+            f"now ({day(days.nows[i])}): a clock or time-zone error, or --now before the training",
+        )
+
+    return on_days(judgement, future, from_the_future, status="error")
+
+
+def baseline_value(rule: RuleConfig, days: Days) -> float | Judgement:
+    """The model card's value of the rule's metric, or the rule's errors: no card, no value
+    (a day whose `now` is before the card's `trained_at` is an error too: `card_known`)."""
+    ctx = days.ctx
+    if ctx.baseline is None:
+        why = str(ctx.baseline_problem) if ctx.baseline_problem else "no `baseline:` in the config"
+        return error_on_every_day(
+            rule, days, f"needs the model card's values, but there is none: {why}"
+        )
+    value = ctx.baseline.value(str(rule.metric))
+    if value is None:
+        return card_known(
+            rule,
+            days,
+            error_on_every_day(
+                rule,
+                days,
+                f"the model card {ctx.baseline.source} has no value for {rule.metric} "
+                f"(looked for `{rule.metric}` and `metrics.{rule.metric}`)",
+            ),
         )
     return value
 

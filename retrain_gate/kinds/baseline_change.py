@@ -7,33 +7,35 @@ from retrain_gate.kinds.base import (
     AMOUNT,
     COMMON,
     SERIES_OPTIONS,
-    Context,
+    Judgement,
     Kind,
-    _baseline_value,
     _one_of,
+    as_trigger,
+    baseline_value,
+    card_known,
+    constant,
+    error_on_every_day,
     error_outcome,
     outcome,
     persistence_semantic,
     subject_of,
     unreadable_series,
 )
+from retrain_gate.kinds.days import Days
 from retrain_gate.kinds.series import (
-    NoData,
+    Persisted,
     day,
     exceeds,
     fmt,
     percent,
-    persisted,
-    persistence,
     persistence_phrase,
     rule_points,
 )
-from retrain_gate.kinds.windows import Days, _card_known, _persisted, _same
 from retrain_gate.model import RuleConfig
-from retrain_gate.results import Outcome, Status
+from retrain_gate.results import Outcome
 
 
-def evaluate_baseline_change(rule: RuleConfig, ctx: Context) -> Outcome:
+def judge_baseline_change(rule: RuleConfig, days: Days) -> Judgement:
     """Fires when a metric moved away from its value at training time (the model card).
 
     Options: `metric`, and `drop_from_baseline: X` or `rise_from_baseline: X`. A
@@ -44,82 +46,62 @@ def evaluate_baseline_change(rule: RuleConfig, ctx: Context) -> Outcome:
     baseline value, or a card trained after `now`, makes the rule an error (the gate fails
     closed).
     """
-    if problem := unreadable_series(rule, ctx):
-        return problem
-    base = _baseline_value(rule, ctx)
-    if isinstance(base, Outcome):
+    if problem := unreadable_series(rule, days.ctx):
+        return constant(days, problem)
+    base = baseline_value(rule, days)
+    if isinstance(base, Judgement):
         return base
     dropping = "drop_from_baseline" in rule.options
     amount, relative = parse_amount(
         rule.options["drop_from_baseline" if dropping else "rise_from_baseline"]
     )
     if relative and base == 0:
-        return error_outcome(
-            rule, f"the baseline {rule.metric} is 0; a relative change is undefined"
+        return card_known(
+            rule,
+            days,
+            error_on_every_day(
+                rule, days, f"the baseline {rule.metric} is 0; a relative change is undefined"
+            ),
         )
 
     def change(value: float) -> float:
         moved = (base - value) if dropping else (value - base)
         return moved / abs(base) if relative else moved
 
-    try:
-        holds, observed, matching = persisted(rule, ctx, lambda v: exceeds(change(v), amount))
-    except NoData as exc:
-        return error_outcome(rule, str(exc))
-    latest = observed[-1]
+    track = Persisted(rule, days, lambda v: exceeds(change(v), amount))
     word = "drop" if dropping else "rise"
-    moved = change(latest.value)
-    shown = f"{moved:.1%}" if relative else fmt(moved)
     limit_text = percent(amount) if relative else fmt(amount)
     subject = subject_of(rule)
-    comparison = (
-        f"{subject} {fmt(latest.value)} on {day(latest.time)} vs {fmt(base)} at training: "
-        f"a {word} of {shown}"
-    )
-    if holds:
-        reason = f"{comparison}, more than {limit_text}{persistence_phrase(rule, matching)}"
-    else:
-        reason = f"{comparison}, not more than {limit_text}"
-    return outcome(
-        rule,
-        status="fired" if holds else "quiet",
-        observed=moved,
-        threshold=f"{word} > {limit_text}",
-        reason=reason,
-        recent=rule_points(rule, ctx),
-        recent_label=subject_of(rule),
-        limit=(base * (1 - amount) if dropping else base * (1 + amount))
-        if relative
-        else (base - amount if dropping else base + amount),
-    )
 
+    def explain(i: int) -> Outcome:
+        if track.holds[i] is None:
+            return error_outcome(rule, track.problem(i))
+        latest = track.observed(i)[-1]
+        moved = change(latest.value)
+        shown = f"{moved:.1%}" if relative else fmt(moved)
+        comparison = (
+            f"{subject} {fmt(latest.value)} on {day(latest.time)} vs {fmt(base)} at training: "
+            f"a {word} of {shown}"
+        )
+        if track.holds[i]:
+            phrase = persistence_phrase(rule, track.matching(i))
+            reason = f"{comparison}, more than {limit_text}{phrase}"
+        else:
+            reason = f"{comparison}, not more than {limit_text}"
+        return outcome(
+            rule,
+            status="fired" if track.holds[i] else "quiet",
+            observed=moved,
+            threshold=f"{word} > {limit_text}",
+            reason=reason,
+            recent=rule_points(rule, days, i),
+            recent_label=subject,
+            limit=(base * (1 - amount) if dropping else base * (1 + amount))
+            if relative
+            else (base - amount if dropping else base + amount),
+        )
 
-def _baseline(rule: RuleConfig, days: Days) -> float | None:
-    """The model card's value of the rule's metric; None when the evaluator says error."""
-    if days.ctx.series is None or days.ctx.baseline is None:
-        return None
-    return days.ctx.baseline.value(str(rule.metric))
-
-
-def _baseline_change(rule: RuleConfig, days: Days) -> list[Status]:
-    base = _baseline(rule, days)
-    if base is None:
-        return _same(days, "error")
-    dropping = "drop_from_baseline" in rule.options
-    amount, relative = parse_amount(
-        rule.options["drop_from_baseline" if dropping else "rise_from_baseline"]
-    )
-    if relative and base == 0:
-        return _same(days, "error")
-
-    def condition(value: float) -> bool:
-        moved = (base - value) if dropping else (value - base)
-        return exceeds(moved / abs(base) if relative else moved, amount)
-
-    needed, of_last = persistence(rule)
-    return _persisted(
-        rule, days, condition, needed=needed, of_last=of_last, holds="fired", not_holds="quiet"
-    )
+    return card_known(rule, days, Judgement(statuses=as_trigger(track.holds), explain=explain))
 
 
 KIND = Kind(
@@ -133,10 +115,9 @@ KIND = Kind(
         "rise_from_baseline": AMOUNT,
     },
     required=("metric",),
-    evaluate=evaluate_baseline_change,
+    judge=judge_baseline_change,
     uses_baseline=True,
     semantic=lambda o: (
         _one_of(o, ("drop_from_baseline", "rise_from_baseline")) + persistence_semantic(o)
     ),
-    statuses=_card_known(_baseline_change),
 )

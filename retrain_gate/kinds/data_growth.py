@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from retrain_gate.durations import parse_amount
@@ -11,33 +11,33 @@ from retrain_gate.kinds.base import (
     AMOUNT,
     COMMON,
     SERIES_OPTIONS,
-    Context,
+    Judgement,
     Kind,
-    _baseline_value,
+    as_trigger,
+    baseline_value,
+    card_known,
+    constant,
+    error_on_every_day,
     error_outcome,
     outcome,
     persistence_semantic,
     subject_of,
     unreadable_series,
 )
-from retrain_gate.kinds.baseline_change import _baseline
+from retrain_gate.kinds.days import Days
 from retrain_gate.kinds.series import (
-    NoData,
-    Observed,
-    column_sum,
+    Persisted,
     day,
     exceeds,
     fmt,
-    observe,
     percent,
     rule_points,
 )
-from retrain_gate.kinds.windows import Days, _as_trigger, _card_known, _persisted, _same
 from retrain_gate.model import RuleConfig
-from retrain_gate.results import Outcome, Status
+from retrain_gate.results import Outcome
 
 
-def evaluate_data_growth(rule: RuleConfig, ctx: Context) -> Outcome:
+def judge_data_growth(rule: RuleConfig, days: Days) -> Judgement:
     """Fires when the data volume has grown by more than X since the model was trained.
 
     Options: `metric` (e.g. rows), `growth_since_baseline: 20%` (relative to the model
@@ -48,89 +48,101 @@ def evaluate_data_growth(rule: RuleConfig, ctx: Context) -> Outcome:
     does not fire. A missing model card value, or a card trained after `now`, makes the
     rule an error.
     """
+    ctx = days.ctx
     if problem := unreadable_series(rule, ctx):
-        return problem
-    base = _baseline_value(rule, ctx)
-    if isinstance(base, Outcome):
+        return constant(days, problem)
+    base = baseline_value(rule, days)
+    if isinstance(base, Judgement):
         return base
     amount, relative = parse_amount(rule.options["growth_since_baseline"])
     if relative and base == 0:
-        return error_outcome(rule, f"the model card's {rule.metric} is 0; growth is undefined")
-    assert ctx.series is not None
-    if rule.options.get("count", "latest") == "since_training":
-        if ctx.baseline is None or ctx.baseline.trained_at is None:
-            return error_outcome(rule, "count: since_training needs `trained_at` in the model card")
-        trained = ctx.baseline.trained_at
-        column = ctx.series.columns[str(rule.metric)]
-        first = bisect.bisect_right(ctx.series.times, trained, 0, ctx.end)
-        current, missing = column_sum(column, first, ctx.end)
-        if missing and rule.missing == "error":
-            gap = next(i for i in range(first, ctx.end) if column[i] is None)
-            where = ctx.series.where[gap]
-            return error_outcome(
-                rule, f"{rule.metric} is missing on {day(ctx.series.times[gap])} ({where})"
-            )
-        what = f"{fmt(current)} {rule.metric} since training on {day(trained)}"
-        growth = current / base if relative else current
-    else:
-        try:
-            latest: Observed = observe(rule, ctx, needed=1)[-1]
-        except NoData as exc:
-            return error_outcome(rule, str(exc))
-        current = latest.value
-        what = f"{subject_of(rule)} {fmt(current)} on {day(latest.time)}"
-        growth = current / base - 1 if relative else current - base
+        why = f"the model card's {rule.metric} is 0; growth is undefined"
+        return card_known(rule, days, error_on_every_day(rule, days, why))
+    assert ctx.series is not None and ctx.baseline is not None
+    series = ctx.series
+    metric = str(rule.metric)
     limit_text = percent(amount) if relative else fmt(amount)
-    shown = f"{growth:+.1%}" if relative else ("+" if growth >= 0 else "") + fmt(growth)
-    fired = exceeds(growth, amount)
-    verb = "more than" if fired else "not more than"
-    return outcome(
-        rule,
-        status="fired" if fired else "quiet",
-        observed=growth,
-        threshold=f"growth > {limit_text}",
-        reason=f"{what} vs {fmt(base)} at training: {shown}, {verb} {limit_text}",
-        recent=rule_points(rule, ctx),
-        recent_label=subject_of(rule),
-        limit=base * (1 + amount) if relative else base + amount,
-    )
+    # day i: whether it grew enough (None: an error, `problem_of(i)` says why), how much
+    # (`growth(i)`) and what grew (`what(i)`)
+    fired: list[bool | None]
+    growth: Callable[[int], float]
+    what: Callable[[int], str]
+    problem_of: Callable[[int], str]
+    if rule.options.get("count", "latest") == "since_training":
+        trained = ctx.baseline.trained_at
+        if trained is None:
+            return error_on_every_day(
+                rule, days, "count: since_training needs `trained_at` in the model card"
+            )
+        column = series.columns[metric]
+        after = bisect.bisect_right(series.times, trained)
+        # running sums from the first observation: a day's sum is a difference of two
+        sums, missing = [0.0], [0]
+        for value in column[: max(days.ends, default=0)]:
+            sums.append(sums[-1] + (value or 0.0))
+            missing.append(missing[-1] + (value is None))
+
+        def since(i: int) -> float:
+            end = days.ends[i]
+            return sums[end] - sums[min(after, end)]
+
+        def growth(i: int) -> float:
+            return since(i) / base if relative else since(i)
+
+        fired = [
+            None
+            if missing[end] > missing[min(after, end)] and rule.missing == "error"
+            else exceeds(growth(i), amount)
+            for i, end in enumerate(days.ends)
+        ]
+
+        def what(i: int) -> str:
+            return f"{fmt(since(i))} {metric} since training on {day(trained)}"
+
+        def problem_of(i: int) -> str:
+            end = days.ends[i]
+            gap = next(j for j in range(min(after, end), end) if column[j] is None)
+            return f"{metric} is missing on {day(series.times[gap])} ({series.where[gap]})"
+    else:
+        track = Persisted(
+            rule, days, lambda v: exceeds(v / base - 1 if relative else v - base, amount)
+        )
+        fired = track.holds
+
+        def growth(i: int) -> float:
+            current = track.latest(i)
+            return current / base - 1 if relative else current - base
+
+        def what(i: int) -> str:
+            latest = track.observed(i)[-1]
+            return f"{subject_of(rule)} {fmt(latest.value)} on {day(latest.time)}"
+
+        problem_of = track.problem
+
+    def explain(i: int) -> Outcome:
+        if fired[i] is None:
+            return error_outcome(rule, problem_of(i))
+        grown = growth(i)
+        shown = f"{grown:+.1%}" if relative else ("+" if grown >= 0 else "") + fmt(grown)
+        verb = "more than" if fired[i] else "not more than"
+        return outcome(
+            rule,
+            status="fired" if fired[i] else "quiet",
+            observed=grown,
+            threshold=f"growth > {limit_text}",
+            reason=f"{what(i)} vs {fmt(base)} at training: {shown}, {verb} {limit_text}",
+            recent=rule_points(rule, days, i),
+            recent_label=subject_of(rule),
+            limit=base * (1 + amount) if relative else base + amount,
+        )
+
+    return card_known(rule, days, Judgement(statuses=as_trigger(fired), explain=explain))
 
 
 def _growth_semantic(options: Mapping[str, Any]) -> list[tuple[str, str]]:
     if options.get("count") == "since_training" and "window" in options:
         return [("window", "count: since_training adds up every value since training; no window")]
     return persistence_semantic(options)
-
-
-def _data_growth(rule: RuleConfig, days: Days) -> list[Status]:
-    base = _baseline(rule, days)
-    if base is None:
-        return _same(days, "error")
-    amount, relative = parse_amount(rule.options["growth_since_baseline"])
-    if relative and base == 0:
-        return _same(days, "error")
-    ctx = days.ctx
-    assert ctx.series is not None and ctx.baseline is not None
-    if rule.options.get("count", "latest") == "since_training":
-        trained = ctx.baseline.trained_at
-        if trained is None:
-            return _same(days, "error")
-        column = ctx.series.columns[str(rule.metric)]
-        after = bisect.bisect_right(ctx.series.times, trained)
-        holds: list[bool | None] = []
-        for end in days.ends:
-            # the evaluator's own running sums: the same float differences
-            current, missing = column_sum(column, min(after, end), end)
-            if missing and rule.missing == "error":
-                holds.append(None)
-            else:
-                holds.append(exceeds(current / base if relative else current, amount))
-        return _as_trigger(holds)
-
-    def condition(value: float) -> bool:
-        return exceeds(value / base - 1 if relative else value - base, amount)
-
-    return _persisted(rule, days, condition, needed=1, of_last=1, holds="fired", not_holds="quiet")
 
 
 KIND = Kind(
@@ -148,8 +160,7 @@ KIND = Kind(
         "count": {"enum": ["latest", "since_training"]},
     },
     required=("metric",),
-    evaluate=evaluate_data_growth,
+    judge=judge_data_growth,
     uses_baseline=True,
     semantic=_growth_semantic,
-    statuses=_card_known(_data_growth),
 )

@@ -12,12 +12,12 @@ from retrain_gate.kinds.base import (
     _one_of,
     error_outcome,
     outcome,
+    same_every_day,
 )
 from retrain_gate.kinds.series import (
     exceeds,
     fmt,
 )
-from retrain_gate.kinds.windows import _constant
 from retrain_gate.model import RuleConfig
 from retrain_gate.results import Outcome
 
@@ -138,9 +138,8 @@ KIND = Kind(
         "above": {"type": "number", "minimum": 0},
     },
     required=("above",),
-    evaluate=evaluate_drift,
+    judge=same_every_day(evaluate_drift),
     uses_series=False,
     inputs=_drift_inputs,
     semantic=lambda o: _one_of(o, DRIFT_METRICS),
-    statuses=_constant,
 )

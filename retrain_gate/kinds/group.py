@@ -7,16 +7,17 @@ from typing import Any
 
 from retrain_gate.kinds.base import (
     COMMON,
-    Context,
+    Judgement,
     Kind,
+    constant,
     outcome,
 )
-from retrain_gate.kinds.windows import Days, statuses
-from retrain_gate.model import GROUP, GROUP_KEYS, RuleConfig, group_members, group_mode
+from retrain_gate.kinds.days import Days
+from retrain_gate.model import GROUP, GROUP_KEYS, RuleConfig, group_mode
 from retrain_gate.results import Outcome, Status
 
 
-def evaluate_group(rule: RuleConfig, ctx: Context) -> Outcome:
+def judge_group(rule: RuleConfig, members: Sequence[Judgement], days: Days) -> Judgement:
     """Fires on a combination of other triggers: `all:` (every member fired) or `any:` (at
     least one member fired).
 
@@ -38,10 +39,20 @@ def evaluate_group(rule: RuleConfig, ctx: Context) -> Outcome:
     names the member and its reason. Checks cannot be grouped: every error-level check
     vetoes on its own.
     """
-    from retrain_gate.kinds import TRIGGERS  # here: the registry imports this module
-
-    members = tuple(TRIGGERS[m.kind].evaluate(m, ctx) for m in group_members(rule))
-    return group_outcome(rule, members)
+    if not members:
+        return constant(days, group_outcome(rule, ()))
+    needs_all = group_mode(rule) == "all"
+    statuses: list[Status] = []
+    for row in zip(*(m.statuses for m in members)):
+        if "error" in row:
+            statuses.append("error")
+        elif needs_all:
+            statuses.append("fired" if all(s == "fired" for s in row) else "quiet")
+        else:
+            statuses.append("fired" if "fired" in row else "quiet")
+    return Judgement(
+        statuses=statuses, explain=lambda i: group_outcome(rule, [m.outcome(i) for m in members])
+    )
 
 
 # a member's reason inside its group's reason: long enough for a threshold's or a drift's
@@ -61,7 +72,7 @@ def _quoted(member: Outcome, limit: int = MEMBER_REASON) -> str:
 
 
 def group_outcome(rule: RuleConfig, members: Sequence[Outcome]) -> Outcome:
-    """The group's outcome from its members' outcomes (pure: the backtest passes its own)."""
+    """The group's outcome on one day from its members' outcomes that day."""
     members = tuple(members)
     total = len(members)
     mode = group_mode(rule)
@@ -128,34 +139,6 @@ MEMBERS_SCHEMA: dict[str, Any] = {
 }
 
 
-def group_statuses(
-    rule: RuleConfig, members: Sequence[Sequence[Status]], count: int
-) -> list[Status]:
-    """A group's status on each of `count` days from its members' statuses that day, as
-    `rules.group_outcome` judges: error if any member is an error (fail closed), else
-    fired when every member fired (`all`) or one did (`any`), else quiet."""
-    if not members:
-        return ["error"] * count  # the evaluator's "the group has no members"
-    needs_all = group_mode(rule) == "all"
-    result: list[Status] = []
-    for row in zip(*members):
-        if "error" in row:
-            result.append("error")
-        elif needs_all:
-            result.append("fired" if all(s == "fired" for s in row) else "quiet")
-        else:
-            result.append("fired" if "fired" in row else "quiet")
-    return result
-
-
-def _group(rule: RuleConfig, days: Days) -> list[Status]:
-    """From each member's statuses (its own fast path, or its evaluator day by day)."""
-    from retrain_gate.kinds import TRIGGERS as triggers  # the registry imports this module
-
-    members = [statuses(m, triggers[m.kind], days) for m in group_members(rule)]
-    return group_statuses(rule, members, len(days))
-
-
 KIND = Kind(
     name=GROUP,
     role="trigger",
@@ -172,8 +155,7 @@ KIND = Kind(
         },
     },
     required=(),
-    evaluate=evaluate_group,
+    combine=judge_group,
     uses_series=False,
     semantic=_group_semantic,
-    statuses=_group,
 )

@@ -9,30 +9,31 @@ from retrain_gate.kinds.base import (
     CHECK_COMMON,
     NUMBER,
     SERIES_OPTIONS,
-    Context,
+    Judgement,
     Kind,
+    as_check,
+    constant,
     error_outcome,
     outcome,
     persistence_semantic,
     subject_of,
     unreadable_series,
 )
+from retrain_gate.kinds.days import Days
 from retrain_gate.kinds.series import (
-    NoData,
+    Persisted,
     day,
     exceeds,
     fmt,
-    persisted,
     persistence,
     persistence_phrase,
     rule_points,
 )
-from retrain_gate.kinds.windows import Days, _persisted, _same
 from retrain_gate.model import RuleConfig
-from retrain_gate.results import Outcome, Status
+from retrain_gate.results import Outcome
 
 
-def evaluate_range(rule: RuleConfig, ctx: Context) -> Outcome:
+def judge_range(rule: RuleConfig, days: Days) -> Judgement:
     """Passes when a metric is within bounds: `at_least: X` and/or `at_most: Y` (inclusive).
 
     Use it for minimum rows (`metric: rows, at_least: 1000`), null rates
@@ -41,8 +42,8 @@ def evaluate_range(rule: RuleConfig, ctx: Context) -> Outcome:
     value was out of range on N consecutive observations. A missing value is an error
     (`missing: error`, the default) so the check vetoes: never retrain on data you cannot see.
     """
-    if problem := unreadable_series(rule, ctx):
-        return problem
+    if problem := unreadable_series(rule, days.ctx):
+        return constant(days, problem)
     low = rule.options.get("at_least")
     high = rule.options.get("at_most")
 
@@ -51,11 +52,7 @@ def evaluate_range(rule: RuleConfig, ctx: Context) -> Outcome:
             high is not None and exceeds(value, high)
         )
 
-    try:
-        failed, observed, matching = persisted(rule, ctx, outside)
-    except NoData as exc:
-        return error_outcome(rule, str(exc))
-    latest = observed[-1]
+    track = Persisted(rule, days, outside)
     bounds = " and ".join(
         part
         for part in (
@@ -65,32 +62,41 @@ def evaluate_range(rule: RuleConfig, ctx: Context) -> Outcome:
         if part
     )
     subject = subject_of(rule)
-    near = float(low) if low is not None and (high is None or latest.value < low) else high
-    value = fmt(latest.value, apart_from=None if near is None else float(near))
     needed, of_last = persistence(rule)
-    if failed and of_last > 1:
-        shown = ", ".join(fmt(o.value) for o in matching[-3:])
-        verb = "are" if len(matching) > 1 else "is"
-        reason = f"{subject} {shown} {verb} not {bounds}{persistence_phrase(rule, matching)}"
-    elif failed:
-        reason = f"{subject} {value} on {day(latest.time)} is not {bounds}"
-    elif outside(latest.value):  # out of range now, but not on enough observations yet
-        reason = (
-            f"{subject} {value} on {day(latest.time)} is not {bounds}, but only "
-            f"{len(matching)} of the last {of_last} observations (fails on {needed})"
+
+    def explain(i: int) -> Outcome:
+        if track.holds[i] is None:
+            return error_outcome(rule, track.problem(i))
+        failed = track.holds[i]
+        latest = track.observed(i)[-1]
+        matching = track.matching(i)
+        near = float(low) if low is not None and (high is None or latest.value < low) else high
+        value = fmt(latest.value, apart_from=None if near is None else float(near))
+        if failed and of_last > 1:
+            shown = ", ".join(fmt(o.value) for o in matching[-3:])
+            verb = "are" if len(matching) > 1 else "is"
+            reason = f"{subject} {shown} {verb} not {bounds}{persistence_phrase(rule, matching)}"
+        elif failed:
+            reason = f"{subject} {value} on {day(latest.time)} is not {bounds}"
+        elif outside(latest.value):  # out of range now, but not on enough observations yet
+            reason = (
+                f"{subject} {value} on {day(latest.time)} is not {bounds}, but only "
+                f"{len(matching)} of the last {of_last} observations (fails on {needed})"
+            )
+        else:
+            reason = f"{subject} {value} on {day(latest.time)} is {bounds}"
+        return outcome(
+            rule,
+            status="failed" if failed else "passed",
+            observed=latest.value,
+            threshold=bounds,
+            reason=reason,
+            recent=rule_points(rule, days, i),
+            recent_label=subject,
+            limit=float(low) if low is not None else float(high) if high is not None else None,
         )
-    else:
-        reason = f"{subject} {value} on {day(latest.time)} is {bounds}"
-    return outcome(
-        rule,
-        status="failed" if failed else "passed",
-        observed=latest.value,
-        threshold=bounds,
-        reason=reason,
-        recent=rule_points(rule, ctx),
-        recent_label=subject_of(rule),
-        limit=float(low) if low is not None else float(high) if high is not None else None,
-    )
+
+    return Judgement(statuses=as_check(rule, track.holds), explain=explain)
 
 
 def _range_semantic(options: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -102,31 +108,12 @@ def _range_semantic(options: Mapping[str, Any]) -> list[tuple[str, str]]:
     return persistence_semantic(options)
 
 
-def _range(rule: RuleConfig, days: Days) -> list[Status]:
-    if days.ctx.series is None:
-        return _same(days, "error")
-    low = rule.options.get("at_least")
-    high = rule.options.get("at_most")
-
-    def outside(value: float) -> bool:
-        return (low is not None and exceeds(low, value)) or (
-            high is not None and exceeds(value, high)
-        )
-
-    needed, of_last = persistence(rule)
-    failed: Status = "warned" if rule.severity == "warn" else "failed"
-    return _persisted(
-        rule, days, outside, needed=needed, of_last=of_last, holds=failed, not_holds="passed"
-    )
-
-
 KIND = Kind(
     name="range",
     role="check",
     keys=("at_least", "at_most"),
     options={**CHECK_COMMON, **SERIES_OPTIONS, "at_least": NUMBER, "at_most": NUMBER},
     required=("metric",),
-    evaluate=evaluate_range,
+    judge=judge_range,
     semantic=_range_semantic,
-    statuses=_range,
 )

@@ -6,77 +6,74 @@ import itertools
 
 from retrain_gate.kinds.base import (
     CHECK_COMMON,
-    Context,
+    Judgement,
     Kind,
+    as_check,
+    constant,
     error_outcome,
     outcome,
     unreadable_series,
 )
-from retrain_gate.kinds.series import (
-    day,
-)
-from retrain_gate.kinds.windows import Days, _as_check, _same
+from retrain_gate.kinds.days import Days
+from retrain_gate.kinds.series import day
 from retrain_gate.model import RuleConfig
-from retrain_gate.results import Outcome, Status
+from retrain_gate.results import Outcome
 
 
-def evaluate_required_fields(rule: RuleConfig, ctx: Context) -> Outcome:
+def judge_required_fields(rule: RuleConfig, days: Days) -> Judgement:
     """Passes when every field in `required:` is present and not empty in the latest
     observation (or, with `window: N`, in each of the last N). Missing data is what it
     looks for: an absent or empty field fails; no observations at all is an error."""
-    if problem := unreadable_series(rule, ctx):
-        return problem
-    assert ctx.series is not None
+    if problem := unreadable_series(rule, days.ctx):
+        return constant(days, problem)
+    series = days.ctx.series
+    assert series is not None
     fields = [str(f) for f in rule.options["required"]]
     count = int(rule.options.get("window", 1))
-    start = max(0, ctx.end - count)
-    absent = []
+    starts = [max(0, end - count) for end in days.ends]
+    lo, hi = min(starts, default=0), max(days.ends, default=0)
+    # per field: how many of the observations lo, lo + 1, ... lack it (absent or empty)
+    absent_before = []
     for name in fields:
-        column = ctx.series.columns.get(name)
-        for i in range(start, ctx.end):
-            if column is None or column[i] is None:
-                absent.append((name, i))
-                break
-    if ctx.end == 0:
-        return error_outcome(rule, "no observations at all")
-    if absent:
-        listed = ", ".join(f"{name} ({ctx.series.where[i]})" for name, i in absent)
+        column = series.columns.get(name)
+        lacking = (
+            (True for _ in range(lo, hi))
+            if column is None
+            else (column[i] is None for i in range(lo, hi))
+        )
+        absent_before.append(list(itertools.accumulate(lacking, initial=0)))
+
+    def explain(i: int) -> Outcome:
+        start, end = starts[i], days.ends[i]
+        if end == 0:
+            return error_outcome(rule, "no observations at all")
+        absent = []
+        for name, before in zip(fields, absent_before):
+            gap = next((j for j in range(start, end) if before[j + 1 - lo] > before[j - lo]), None)
+            if gap is not None:
+                absent.append((name, gap))
+        if absent:
+            listed = ", ".join(f"{name} ({series.where[j]})" for name, j in absent)
+            return outcome(
+                rule,
+                status="failed",
+                observed=f"{len(absent)} missing",
+                threshold="all present",
+                reason=f"missing or empty: {listed}",
+            )
         return outcome(
             rule,
-            status="failed",
-            observed=f"{len(absent)} missing",
+            status="passed",
+            observed="all present",
             threshold="all present",
-            reason=f"missing or empty: {listed}",
+            reason=f"{', '.join(fields)} present on {day(series.times[end - 1])}",
         )
-    return outcome(
-        rule,
-        status="passed",
-        observed="all present",
-        threshold="all present",
-        reason=f"{', '.join(fields)} present on {day(ctx.series.times[ctx.end - 1])}",
-    )
 
-
-def _required_fields(rule: RuleConfig, days: Days) -> list[Status]:
-    series = days.ctx.series
-    if series is None:
-        return _same(days, "error")
-    count = int(rule.options.get("window", 1))
-    absent_before = []
-    for name in (str(f) for f in rule.options["required"]):
-        column = series.columns.get(name)
-        if column is None:
-            absent_before.append(list(range(len(series) + 1)))  # absent on every observation
-        else:
-            absent_before.append(list(itertools.accumulate((v is None for v in column), initial=0)))
-    failed: list[bool | None] = []
-    for end in days.ends:
-        start = max(0, end - count)
-        if end == 0:
-            failed.append(None)
-        else:
-            failed.append(any(a[end] - a[start] for a in absent_before))
-    return _as_check(rule, failed)
+    failed = [
+        None if end == 0 else any(a[end - lo] > a[start - lo] for a in absent_before)
+        for start, end in zip(starts, days.ends)
+    ]
+    return Judgement(statuses=as_check(rule, failed), explain=explain)
 
 
 KIND = Kind(
@@ -89,6 +86,5 @@ KIND = Kind(
         "window": {"type": "integer", "minimum": 1},
     },
     required=(),
-    evaluate=evaluate_required_fields,
-    statuses=_required_fields,
+    judge=judge_required_fields,
 )

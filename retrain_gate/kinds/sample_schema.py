@@ -8,8 +8,8 @@ from retrain_gate.kinds.base import (
     Kind,
     error_outcome,
     outcome,
+    same_every_day,
 )
-from retrain_gate.kinds.windows import _constant
 from retrain_gate.model import RuleConfig
 from retrain_gate.results import Outcome
 
@@ -80,8 +80,7 @@ KIND = Kind(
         },
     },
     required=("schema",),
-    evaluate=evaluate_sample_schema,
+    judge=same_every_day(evaluate_sample_schema),
     uses_series=False,
     inputs=lambda o: ((str(o["sample"]), "records"), (str(o["schema"]), "json")),
-    statuses=_constant,
 )

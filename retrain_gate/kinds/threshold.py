@@ -9,31 +9,32 @@ from retrain_gate.kinds.base import (
     COMMON,
     NUMBER,
     SERIES_OPTIONS,
-    Context,
+    Judgement,
     Kind,
     _one_of,
+    as_trigger,
+    constant,
     error_outcome,
     outcome,
     persistence_semantic,
     subject_of,
     unreadable_series,
 )
+from retrain_gate.kinds.days import Days
 from retrain_gate.kinds.series import (
-    NoData,
+    Persisted,
     day,
     exceeds,
     fmt,
-    persisted,
     persistence,
     persistence_phrase,
     rule_points,
 )
-from retrain_gate.kinds.windows import Days, _persisted, _same
 from retrain_gate.model import RuleConfig
-from retrain_gate.results import Outcome, Status
+from retrain_gate.results import Outcome
 
 
-def evaluate_threshold(rule: RuleConfig, ctx: Context) -> Outcome:
+def judge_threshold(rule: RuleConfig, days: Days) -> Judgement:
     """Fires when a metric is below (or above) a fixed value.
 
     Options: `metric`, and `below: X` or `above: X` (strict: a value equal to the threshold,
@@ -45,61 +46,50 @@ def evaluate_threshold(rule: RuleConfig, ctx: Context) -> Outcome:
     break a streak (the `gaps` check catches missing dates).
     Missing values: `missing: error` (default) makes the rule an error, `ignore` drops them.
     """
-    if problem := unreadable_series(rule, ctx):
-        return problem
+    if problem := unreadable_series(rule, days.ctx):
+        return constant(days, problem)
     below = rule.options.get("below")
     limit = float(below if below is not None else rule.options["above"])
     op = "<" if below is not None else ">"
-
-    def past(value: float) -> bool:
-        return exceeds(limit, value) if op == "<" else exceeds(value, limit)
-
-    try:
-        holds, observed, matching = persisted(rule, ctx, past)
-    except NoData as exc:
-        return error_outcome(rule, str(exc))
-    latest = observed[-1]
-    subject = subject_of(rule)
-    needed, of_last = persistence(rule)
-    if holds:
-        shown = ", ".join(fmt(o.value, apart_from=limit) for o in matching[-3:])
-        when = persistence_phrase(rule, matching) or f" on {day(latest.time)}"
-        reason = f"{subject} {shown} {op} {fmt(limit)}{when}"
-    elif past(latest.value):
-        reason = (
-            f"{subject} {fmt(latest.value, apart_from=limit)} {op} {fmt(limit)} "
-            f"on {day(latest.time)}, but only "
-            f"{len(matching)} of the last {of_last} observations (needs {needed})"
-        )
-    else:
-        other = ">=" if op == "<" else "<="
-        shown = fmt(latest.value, apart_from=limit)
-        reason = f"{subject} {shown} {other} {fmt(limit)} on {day(latest.time)}"
-    return outcome(
-        rule,
-        status="fired" if holds else "quiet",
-        observed=latest.value,
-        threshold=f"{op} {fmt(limit)}",
-        reason=reason,
-        recent=rule_points(rule, ctx),
-        recent_label=subject_of(rule),
-        limit=limit,
-    )
-
-
-def _threshold(rule: RuleConfig, days: Days) -> list[Status]:
-    if days.ctx.series is None:
-        return _same(days, "error")
-    below = rule.options.get("below")
-    limit = float(below if below is not None else rule.options["above"])
     # exceeds(limit, value) / exceeds(value, limit), called without a closure in between
-    condition: Callable[[float], bool] = (
+    past: Callable[[float], bool] = (
         partial(exceeds, limit) if below is not None else partial(exceeds, limit=limit)
     )
+    track = Persisted(rule, days, past)
+    subject = subject_of(rule)
     needed, of_last = persistence(rule)
-    return _persisted(
-        rule, days, condition, needed=needed, of_last=of_last, holds="fired", not_holds="quiet"
-    )
+
+    def explain(i: int) -> Outcome:
+        if track.holds[i] is None:
+            return error_outcome(rule, track.problem(i))
+        latest = track.observed(i)[-1]
+        matching = track.matching(i)
+        if track.holds[i]:
+            shown = ", ".join(fmt(o.value, apart_from=limit) for o in matching[-3:])
+            when = persistence_phrase(rule, matching) or f" on {day(latest.time)}"
+            reason = f"{subject} {shown} {op} {fmt(limit)}{when}"
+        elif past(latest.value):
+            reason = (
+                f"{subject} {fmt(latest.value, apart_from=limit)} {op} {fmt(limit)} "
+                f"on {day(latest.time)}, but only "
+                f"{len(matching)} of the last {of_last} observations (needs {needed})"
+            )
+        else:
+            other = ">=" if op == "<" else "<="
+            shown = fmt(latest.value, apart_from=limit)
+            reason = f"{subject} {shown} {other} {fmt(limit)} on {day(latest.time)}"
+        return outcome(
+            rule,
+            status="fired" if track.holds[i] else "quiet",
+            observed=latest.value,
+            threshold=f"{op} {fmt(limit)}",
+            reason=reason,
+            recent=rule_points(rule, days, i),
+            recent_label=subject,
+            limit=limit,
+        )
+
+    return Judgement(statuses=as_trigger(track.holds), explain=explain)
 
 
 KIND = Kind(
@@ -108,7 +98,6 @@ KIND = Kind(
     keys=("below", "above"),
     options={**COMMON, **SERIES_OPTIONS, "below": NUMBER, "above": NUMBER},
     required=("metric",),
-    evaluate=evaluate_threshold,
+    judge=judge_threshold,
     semantic=lambda o: _one_of(o, ("below", "above")) + persistence_semantic(o),
-    statuses=_threshold,
 )

@@ -1,10 +1,12 @@
-"""The backtest's fast path gives, on every day, exactly the status the rule's evaluator gives.
+"""Check and backtest cannot disagree: a rule judged on every replayed day at once gives, on
+each day, the outcome it gives judged on that day alone (what `check` at that moment sees).
 
-`retrain_gate.replay` computes each rule's status for all replayed days in one pass; it is
-only trustworthy if it never disagrees with `kind.evaluate(rule, ctx_of_that_day)`. These
-tests generate many series (missing values, uneven spacing, values that tie with the
-thresholds exactly, since they are binary fractions) and many option combinations per kind,
-and compare day by day, without tolerance.
+`kinds.judge` over many days reads the series in one pass and writes a day's reason only when
+asked; over one day it reads only what that day's windows hold. These tests generate many
+series (missing values, uneven spacing, values that tie with the thresholds exactly, since
+they are binary fractions) and many option combinations per kind, and compare day by day,
+outcomes and reasons included, without tolerance; and whole backtests against a replay that
+runs `check` (the same rules, one day at a time) on each day.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from retrain_gate.engine.backtest import (
     ModelBacktest,
     ReplayedDay,
     TimelineStatus,
-    _replay_rule,
+    _replayed,
     backtest_model,
     history_span,
     replay_time,
@@ -33,10 +35,15 @@ from retrain_gate.engine.backtest import (
 from retrain_gate.engine.decide import decide
 from retrain_gate.engine.evaluate import context_for
 from retrain_gate.engine.load import ModelData, load_model
-from retrain_gate.kinds import registry
-from retrain_gate.kinds import windows as replay
-from retrain_gate.kinds.base import Context
-from retrain_gate.kinds.series import combine, exact_scale, mean_and_sd, scaled
+from retrain_gate.kinds import judge, registry
+from retrain_gate.kinds.days import Context, Days
+from retrain_gate.kinds.series import (
+    exact_ints,
+    exact_scale,
+    mean_and_sd,
+    scaled,
+    window_aggregates,
+)
 from retrain_gate.model import DispatchConfig, ModelConfig, RuleConfig, SourceConfig
 from retrain_gate.results import Problem, Status
 from retrain_gate.sources.card import Baseline
@@ -94,7 +101,7 @@ def make_series(rng: random.Random) -> Series:
     )
 
 
-def make_days(rng: random.Random, ctx: Context) -> replay.Days:
+def make_days(rng: random.Random, ctx: Context) -> Days:
     """Every day a backtest would replay (and a few around), then arbitrary (now, end) pairs."""
     times = ctx.series.times if ctx.series is not None else ()
     first = (times[0] if times else FIRST).date() - timedelta(days=2)
@@ -104,7 +111,7 @@ def make_days(rng: random.Random, ctx: Context) -> replay.Days:
     for _ in range(10):
         nows.append(FIRST + timedelta(hours=rng.randint(-48, 24 * 60)))
         ends.append(rng.randint(0, len(times)))
-    return replay.Days(ctx=ctx, nows=nows, ends=ends)
+    return Days(ctx=ctx, nows=nows, ends=ends)
 
 
 def make_context(rng: random.Random) -> Context:
@@ -257,13 +264,34 @@ EXPECTED: dict[str, set[Status]] = {
 }
 
 
+def alone(days: Days, index: int) -> Days:
+    """Run `index` of `days` on its own, as `check` at that moment asks about it."""
+    return Days.of(dataclasses.replace(days.ctx, now=days.nows[index], end=days.ends[index]))
+
+
+def assert_same_every_day(rule: RuleConfig, days: Days) -> list[Status]:
+    """The rule judged on all the days at once gives, on each day, the status and the very
+    outcome (reason, observed value, chart points, members) it gives judged on that day
+    alone; returns the statuses."""
+    together = judge(rule, days)
+    assert len(together.statuses) == len(days)
+    for i in range(len(days)):
+        expected = judge(rule, alone(days, i)).outcome(0)
+        got = together.outcome(i)
+        if (together.statuses[i], got) != (expected.status, expected):
+            pytest.fail(
+                f"{rule.options} missing={rule.missing} on run {i} (now {days.nows[i]}, end "
+                f"{days.ends[i]}): together {together.statuses[i]} {got}, alone {expected}; "
+                f"series {days.ctx.series}; baseline {days.ctx.baseline}"
+            )
+    return list(together.statuses)
+
+
 @pytest.mark.parametrize("role, kind", list(GENERATORS), ids=[k for _, k in GENERATORS])
-def test_fast_statuses_equal_the_evaluator_on_every_day(role: str, kind: str) -> None:
+def test_every_day_at_once_is_each_day_alone(role: str, kind: str) -> None:
     rng = random.Random(f"{role}-{kind}")
-    evaluator = registry(role)[kind]
-    fast = registry(role)[kind].statuses
     seen: set[Status] = set()
-    for case in range(CONFIGS_PER_KIND):
+    for _ in range(CONFIGS_PER_KIND):
         ctx = make_context(rng)
         rule = RuleConfig(
             name="rule",
@@ -273,17 +301,7 @@ def test_fast_statuses_equal_the_evaluator_on_every_day(role: str, kind: str) ->
             severity=rng.choice(("error", "warn")),
             missing=rng.choice(("error", "ignore")),
         )
-        days = make_days(rng, ctx)
-        expected = replay.evaluated(rule, evaluator, days)
-        got = fast(rule, days)
-        if got != expected:
-            wrong = next(i for i, (a, b) in enumerate(zip(got, expected)) if a != b)
-            pytest.fail(
-                f"case {case}: {rule.options} missing={rule.missing} on run {wrong} "
-                f"(now {days.nows[wrong]}, end {days.ends[wrong]}): fast {got[wrong]}, "
-                f"evaluator {expected[wrong]}; series {ctx.series}; baseline {ctx.baseline}"
-            )
-        seen.update(expected)
+        seen.update(assert_same_every_day(rule, make_days(rng, ctx)))
     assert seen >= EXPECTED[role]
 
 
@@ -293,7 +311,7 @@ def test_anomaly_a_hair_past_k_sigma_is_not_outside() -> None:
     times = tuple(FIRST + timedelta(days=i) for i in range(len(values)))
     series = Series("m.csv", times, {"a": values}, tuple(f"m.csv:{i}" for i in range(8)))
     ctx = Context(model="m", now=FIRST, series=series, end=len(series))
-    days = replay.Days(ctx=ctx, nows=[replay_time(t.date()) for t in times], ends=range(1, 9))
+    days = Days(ctx=ctx, nows=[replay_time(t.date()) for t in times], ends=range(1, 9))
     for window in (3, "3d"):
         rule = RuleConfig(
             name="odd",
@@ -301,16 +319,30 @@ def test_anomaly_a_hair_past_k_sigma_is_not_outside() -> None:
             role="trigger",
             options={"metric": "a", "outside_sigma": 1, "reference_window": window},
         )
-        expected = replay.evaluated(rule, registry("trigger")["anomaly"], days)
-        assert expected[3] == "quiet"
-        assert registry("trigger")["anomaly"].statuses(rule, days) == expected
+        statuses = assert_same_every_day(rule, days)
+        assert statuses[3] == "quiet"
+        assert judge(rule, days).outcome(3).reason == (
+            "a 2 on 2026-01-04 is 1.0σ above its reference mean 1 (σ 1): not more than 1σ away"
+        )
 
 
-def test_window_aggregates_equal_combine_exactly() -> None:
+def combine(aggregate: str, values: list[float]) -> float:
+    """A window's aggregate as the statistics module gives it."""
+    if aggregate == "mean":
+        return statistics.fmean(values)
+    if aggregate == "median":
+        return float(statistics.median(values))
+    if aggregate == "sum":
+        return float(sum(values))
+    return min(values) if aggregate == "min" else max(values)
+
+
+def test_window_aggregates_equal_the_statistics_module_exactly() -> None:
     """Running means (exact sums), sums, min/max queues and the sorted median window give
-    the very floats `selection.combine` gives each window on its own."""
+    the very floats the statistics module gives each window on its own (missing values
+    left out; a window without values is None)."""
     rng = random.Random(7)
-    awkward = (0.1, 0.2, 0.3, 1e-16, 2.0**53, 1.0, 2.0**-1074, 1e300, -0.0, 0.0, -1.5)
+    awkward = (0.1, 0.2, 0.3, 1e-16, 2.0**53, 1.0, 2.0**-1074, 1e300, -0.0, 0.0, -1.5, None)
     for _ in range(2000):
         size = rng.randint(1, 30)
         values: list[float | None] = [
@@ -324,16 +356,17 @@ def test_window_aggregates_equal_combine_exactly() -> None:
             first = rng.randint(first, p)
             starts.append(first)
         for aggregate in ("mean", "median", "min", "max", "sum"):
-            got = replay.window_aggregates(aggregate, values, starts)
+            got = window_aggregates(aggregate, values, starts)
             for p, start in enumerate(starts):
                 window = [v for v in values[start : p + 1] if v is not None]
-                assert got[p] == combine(aggregate, window), (aggregate, values, start, p)
+                expected = combine(aggregate, window) if window else None
+                assert got[p] == expected, (aggregate, values, start, p)
 
 
 def test_mean_and_sd_do_not_depend_on_how_the_sums_were_taken() -> None:
-    """The anomaly rule sums one window (`selection.scaled`); the backtest subtracts
-    running sums over the whole column (`replay.exact_ints`, the column's scale). Both
-    round the same exact values once."""
+    """One window summed on its own (`scaled` at the window's scale) and the same window
+    from running sums over a longer stretch (`exact_ints`, that stretch's scale: what a
+    judgement over more days reads) round the same exact values once."""
     rng = random.Random(3)
     for _ in range(500):
         column = [rng.choice((rng.uniform(0, 1), round(rng.uniform(0, 1), 3), *POOL))]
@@ -341,10 +374,10 @@ def test_mean_and_sd_do_not_depend_on_how_the_sums_were_taken() -> None:
         column += [rng.gauss(0.9, 0.01) for _ in range(rng.randint(1, 40))]
         start = rng.randint(0, len(column) - 2)
         window = column[start:]
-        alone = exact_scale(window)
-        ints = [scaled(v, alone) for v in window]
-        one = mean_and_sd(len(ints), sum(ints), sum(i * i for i in ints), scale=alone)
-        whole, running = replay.exact_ints(column)
+        own = exact_scale(window)
+        ints = [scaled(v, own) for v in window]
+        one = mean_and_sd(len(ints), sum(ints), sum(i * i for i in ints), scale=own)
+        whole, running = exact_ints(column)
         other = mean_and_sd(
             len(window),
             sum(running) - sum(running[:start]),
@@ -357,10 +390,10 @@ def test_mean_and_sd_do_not_depend_on_how_the_sums_were_taken() -> None:
 
 
 def test_file_rules_and_every_example_rule_agree_on_the_example_history() -> None:
-    """drift and sample_schema read committed files: one status for every day, as the
-    evaluator gives it; and every rule of the bundled example, day by day, and its whole
-    backtest (file rules judged from the newest observation's day on, the card from its
-    trained_at on)."""
+    """drift and sample_schema read committed files: one status for every day; every rule
+    of the bundled example is the same judged on all days or one at a time, and so is its
+    whole backtest (file rules judged from the newest observation's day on, the card from
+    its trained_at on)."""
     config = load_config(EXAMPLES / "retrain-gate.yml")
     checked = set()
     for model in config.models.values():
@@ -368,10 +401,9 @@ def test_file_rules_and_every_example_rule_agree_on_the_example_history() -> Non
         ctx = context_for(model, data, now=FIRST)
         days = make_days(random.Random(model.name), ctx)
         for rule in model.rules:
-            kind = registry(rule.role)[rule.kind]
-            fast = kind.statuses
-            assert fast is not None, rule.kind
-            assert fast(rule, days) == replay.evaluated(rule, kind, days), rule.name
+            statuses = assert_same_every_day(rule, days)
+            if registry(rule.role)[rule.kind].inputs(rule.options):
+                assert len(set(statuses)) == 1, rule.name
             checked.add(rule.kind)
         span = history_span([data])
         assert span is not None
@@ -381,42 +413,14 @@ def test_file_rules_and_every_example_rule_agree_on_the_example_history() -> Non
     assert {"drift", "sample_schema"} <= checked
 
 
-def test_a_kind_without_a_fast_path_is_evaluated_day_by_day(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    rng = random.Random(11)
-    ctx = make_context(rng)
-    while ctx.series is None or len(ctx.series) < 5:
-        ctx = make_context(rng)
-    days = make_days(rng, ctx)
-    rule = RuleConfig(
-        name="floor", kind="threshold", role="trigger", options={"metric": "a", "below": 0.5}
-    )
-    expected = replay.evaluated(rule, registry("trigger")["threshold"], days)
-    without = dataclasses.replace(registry("trigger")["threshold"], statuses=None)
-    assert replay.statuses(rule, without, days) == expected
-    # and options the fast path does not take (an empty window) fall back the same way
-    monkeypatch.undo()
-    empty = RuleConfig(
-        name="floor",
-        kind="threshold",
-        role="trigger",
-        options={"metric": "a", "below": 0.5, "aggregate": "mean", "window": "0s"},
-        missing="ignore",
-    )
-    fast = registry("trigger")["threshold"].statuses
-    assert fast is not None
-    with pytest.raises(replay.NoFastPath):
-        fast(empty, days)
-
-
-# --- the whole backtest against replaying every evaluator day by day ----------------------
+# --- the whole backtest against `check` run on each day -----------------------------------
 
 
 def reference_backtest(
     model: ModelConfig, data: ModelData, *, start: date, end: date
 ) -> ModelBacktest:
-    """The backtest as it was before the fast path: every rule's evaluator on every day."""
+    """The backtest as `check` would give it run on each day in turn: every rule judged on
+    that day alone, with the replay's rules for the card and for files without history."""
     times = data.series.times if data.series is not None else ()
     card_from = data.baseline.trained_at if data.baseline is not None else None
     files_from = times[-1].date() if times else None
@@ -428,16 +432,14 @@ def reference_backtest(
         now = replay_time(current)
         visible = sum(1 for t in times if t < now)
         ctx = context_for(model, data, now=now, end=visible)
-        flags = {
-            "before_card": card_from is not None and now < card_from,
-            "files_current": files_from is None or current >= files_from,
-        }
-        triggers = tuple(
-            _replay_rule(r, registry("trigger")[r.kind], ctx, **flags) for r in model.triggers
+        today = Days.of(ctx)
+        adjust = _replayed(
+            today,
+            before_card=int(card_from is not None and now < card_from),
+            before_files=int(files_from is not None and current < files_from),
         )
-        checks = tuple(
-            _replay_rule(r, registry("check")[r.kind], ctx, **flags) for r in model.checks
-        )
+        triggers = tuple(judge(r, today, adjust=adjust).outcome(0) for r in model.triggers)
+        checks = tuple(judge(r, today, adjust=adjust).outcome(0) for r in model.checks)
         decision, summary = decide(triggers, checks, data.problems)
         status: TimelineStatus = decision
         if decision == "retrain":
@@ -499,9 +501,9 @@ def random_model(rng: random.Random) -> tuple[ModelConfig, ModelData]:
     return model, ModelData(series=ctx.series, baseline=ctx.baseline, problems=problems)
 
 
-def test_backtests_of_random_models_equal_replaying_every_evaluator() -> None:
+def test_backtests_of_random_models_equal_check_on_every_day() -> None:
     """Decisions, summaries (error reasons included), fired rules, vetoes, errors and the
-    replayed cooldown: the same as evaluating every rule on every day."""
+    replayed cooldown: the same as judging every rule on each day alone."""
     rng = random.Random(2026)
     decided: set[str] = set()
     for _ in range(150):
@@ -514,7 +516,7 @@ def test_backtests_of_random_models_equal_replaying_every_evaluator() -> None:
     assert decided == {"retrain", "held", "blocked", "skip", "error"}
 
 
-def test_a_shuffled_file_with_gaps_and_empty_cells_backtests_as_day_by_day(
+def test_a_shuffled_file_with_gaps_and_empty_cells_backtests_as_check_day_by_day(
     tmp_path: Path,
 ) -> None:
     """Rows in any order (the loader sorts them), dates missing, cells empty."""
