@@ -166,6 +166,7 @@ def read_records(path: Path, *, display: str, fmt: Format = "auto") -> list[Reco
         reader = csv.DictReader(io.StringIO(text))
         if not reader.fieldnames or any(not (f or "").strip() for f in reader.fieldnames):
             raise DataError("the header row has an empty column name", file=display, line=1)
+        _refuse_repeated_columns(reader.fieldnames, display=display)
         records = []
         for row in reader:
             where = f"{display}:{reader.line_num}"
@@ -201,6 +202,20 @@ def read_records(path: Path, *, display: str, fmt: Format = "auto") -> list[Reco
     if not records:
         raise DataError("holds no records", file=display)
     return records
+
+
+def _refuse_repeated_columns(header: Collection[str], *, display: str) -> None:
+    """csv.DictReader keeps the last of two same-named columns silently: refuse it."""
+    names = list(header)
+    for index, name in enumerate(names):
+        if name in names[:index]:
+            raise DataError(
+                f"the header names the column {name!r} twice "
+                f"(columns {names.index(name) + 1} and {index + 1})",
+                file=display,
+                line=1,
+                hint="rename or drop one: the gate does not guess which is meant",
+            )
 
 
 def load_series(

@@ -1,0 +1,174 @@
+"""Bad input that used to be decided anyway, or crashed the run: each class gets one located
+message naming its file, the documented exit code, no traceback, and never `retrain`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from retrain_gate.cli import main
+from tests.conftest import daily_csv
+
+NOW = "2026-11-28"
+GOOD_ACCURACY = [0.95] * 27
+LOW_ACCURACY = [0.95] * 25 + [0.80, 0.80]  # fires accuracy-floor: a retrain
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def report(self) -> dict[str, Any]:
+        return json.loads(self.out)
+
+    def decisions(self) -> dict[str, str]:
+        return {m["model"]: m["decision"] for m in self.report["models"]}
+
+    def said(self, model: str) -> str:
+        """Everything the JSON report says went wrong for a model, `file:line: message`."""
+        found = next(m for m in self.report["models"] if m["model"] == model)
+        texts = [
+            ":".join(str(p) for p in (x["file"], x["line"]) if p is not None) + ": " + x["message"]
+            for x in found["problems"]
+        ]
+        texts += [
+            o["reason"] for o in found["triggers"] + found["checks"] if o["status"] == "error"
+        ]
+        return "\n".join(texts)
+
+
+def config(metrics: str = "metrics/daily.csv", extra: str = "", time: str = "date") -> str:
+    return f"""version: 1
+models:
+  churn:
+    metrics: {{path: "{metrics}", time: {time}}}
+    triggers:
+      - {{name: accuracy-floor, metric: accuracy, below: 0.87, for: 2}}
+{extra}"""
+
+
+def gate(
+    root: Path,
+    files: dict[str, str | bytes],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    *args: str,
+    now: str = NOW,
+) -> Run:
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    monkeypatch.chdir(root)
+    code = main(["check", "--now", now, "--format", "json", *args])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    assert "internal error" not in captured.err
+    return Run(code, captured.out, captured.err)
+
+
+def data_error(run: Run, *, model: str = "churn", names: str, says: str) -> None:
+    """Exit 3, the model is `error` (never retrain), and its message names file and problem."""
+    assert run.code == 3, (run.out, run.err)
+    assert run.decisions()[model] == "error"
+    said = run.said(model)
+    assert names in said, said
+    assert says in said, said
+
+
+def config_error(run: Run, *, names: str, says: str) -> None:
+    """Exit 2, one line on stderr naming file:line, nothing on stdout."""
+    assert run.code == 2, (run.out, run.err)
+    assert run.out == ""
+    lines = run.err.splitlines()
+    assert len(lines) == 1, run.err
+    assert lines[0].startswith(f"retrain-gate: error: {names}"), lines[0]
+    assert says in lines[0], lines[0]
+
+
+# -- a field that appears twice --------------------------------------------------------------
+
+
+def test_a_csv_header_naming_a_column_twice_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = daily_csv({"accuracy": LOW_ACCURACY, "rows": [5] * 27})
+    csv = csv.replace("date,accuracy,rows", "date,accuracy,accuracy", 1)
+    run = gate(
+        tmp_path, {"retrain-gate.yml": config(), "metrics/daily.csv": csv}, monkeypatch, capsys
+    )
+    data_error(
+        run, names="metrics/daily.csv:1", says="names the column 'accuracy' twice (columns 2 and 3)"
+    )
+
+
+def test_a_json_record_with_a_key_written_twice_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = '{\n  "date": "2026-11-27",\n  "accuracy": 0.95,\n  "accuracy": 0.80\n}\n'
+    files: dict[str, str | bytes] = {
+        "retrain-gate.yml": config("runs/*.json"),
+        "runs/2026-11-26.json": '{"date": "2026-11-26", "accuracy": 0.80}',
+        "runs/2026-11-27.json": record,
+    }
+    run = gate(tmp_path, files, monkeypatch, capsys)
+    data_error(run, names="runs/2026-11-27.json:4", says="names the key 'accuracy' twice")
+
+
+def test_a_jsonl_line_with_a_key_written_twice_is_refused_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [
+        '{"date": "2026-11-26", "accuracy": 0.80}',
+        '{"date": "2026-11-27", "accuracy": 0.95, "accuracy": 0.80}',
+    ]
+    files: dict[str, str | bytes] = {
+        "retrain-gate.yml": config("metrics.jsonl"),
+        "metrics.jsonl": "\n".join(lines) + "\n",
+    }
+    run = gate(tmp_path, files, monkeypatch, capsys)
+    data_error(run, names="metrics.jsonl:2", says="names the key 'accuracy' twice")
+
+
+def test_a_yaml_metric_file_with_a_key_written_twice_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        "- date: 2026-11-26\n  accuracy: 0.80\n"
+        "- date: 2026-11-27\n  accuracy: 0.95\n  accuracy: 0.80\n"
+    )
+    files: dict[str, str | bytes] = {"retrain-gate.yml": config("m.yaml"), "m.yaml": text}
+    run = gate(tmp_path, files, monkeypatch, capsys)
+    data_error(
+        run,
+        names="m.yaml:5",
+        says="names the key 'accuracy' twice in one mapping (first on line 4)",
+    )
+
+
+def test_a_model_card_with_a_key_written_twice_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    card = '{"trained_at": "2026-01-01",\n "trained_at": "2026-11-20"}'
+    extra = "    baseline: card.json\n"
+    text = (
+        config().replace("    triggers:\n", extra + "    triggers:\n")
+        + "      - {name: stale, max_age: 30d}\n"
+    )
+    files: dict[str, str | bytes] = {
+        "retrain-gate.yml": text,
+        "metrics/daily.csv": daily_csv({"accuracy": GOOD_ACCURACY}),
+        "card.json": card,
+    }
+    run = gate(tmp_path, files, monkeypatch, capsys)
+    data_error(run, names="card.json:2", says="names the key 'trained_at' twice")
