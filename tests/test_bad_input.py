@@ -172,3 +172,48 @@ def test_a_model_card_with_a_key_written_twice_is_refused(
     }
     run = gate(tmp_path, files, monkeypatch, capsys)
     data_error(run, names="card.json:2", says="names the key 'trained_at' twice")
+
+
+# -- a glob whose newest member cannot be read -----------------------------------------------
+
+
+def runs(days: range) -> dict[str, str | bytes]:
+    return {f"runs/2026-11-{d:02}.json": json.dumps({"accuracy": 0.80}) for d in days}
+
+
+def test_a_glob_whose_newest_member_is_a_folder_is_an_error_not_yesterday(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "runs" / "2026-11-27.json").mkdir(parents=True)
+    files = {"retrain-gate.yml": config("runs/*.json", time="filename"), **runs(range(20, 27))}
+    run = gate(tmp_path, files, monkeypatch, capsys)
+    data_error(run, names="runs/2026-11-27.json", says="is a folder, not a metric file")
+
+
+def test_a_glob_whose_newest_member_is_a_broken_link_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "2026-11-27.json").symlink_to(tmp_path / "runs" / "gone.json")
+    files = {"retrain-gate.yml": config("runs/*.json", time="filename"), **runs(range(20, 27))}
+    run = gate(tmp_path, files, monkeypatch, capsys)
+    data_error(run, names="runs/2026-11-27.json", says="cannot be read")
+
+
+def test_a_glob_whose_newest_member_is_not_utf8_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {"retrain-gate.yml": config("runs/*.json", time="filename"), **runs(range(20, 27))}
+    files["runs/2026-11-27.json"] = b'{"accuracy": 0.9\xff}'
+    run = gate(tmp_path, files, monkeypatch, capsys)
+    data_error(run, names="runs/2026-11-27.json", says="is not UTF-8")
+
+
+def test_a_plain_subfolder_a_recursive_glob_matches_is_not_a_member(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "runs" / "archive").mkdir(parents=True)
+    files = {"retrain-gate.yml": config("runs/*", time="filename"), **runs(range(20, 28))}
+    run = gate(tmp_path, files, monkeypatch, capsys)
+    assert run.code == 0, run.err
+    assert run.decisions() == {"churn": "retrain"}

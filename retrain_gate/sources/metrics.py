@@ -28,6 +28,7 @@ from typing import Any
 from retrain_gate.errors import DataError
 from retrain_gate.model import Format
 from retrain_gate.sources.files import (
+    FORMAT_SUFFIXES,
     _format_of,
     _real,
     parse_json,
@@ -204,6 +205,23 @@ def read_records(path: Path, *, display: str, fmt: Format = "auto") -> list[Reco
     return records
 
 
+def _is_member(path: Path, *, root: Path) -> bool:
+    """Whether a glob's match is a per-run file. A folder or broken link named like one (a
+    metric extension or a date in its name) is an error, never skipped: skipping the newest
+    run would decide on yesterday's data without a word. Other folders are left out."""
+    if path.is_file():
+        return True
+    if path.suffix.lower() in FORMAT_SUFFIXES or _DATE_IN_NAME.search(path.name):
+        display = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+        what = "is a folder" if path.is_dir() else "cannot be read (a broken link?)"
+        raise DataError(
+            f"{what}, not a metric file, yet the glob matches it",
+            file=display,
+            hint="remove it, or narrow the glob to the per-run files",
+        )
+    return False
+
+
 def _refuse_repeated_columns(header: Collection[str], *, display: str) -> None:
     """csv.DictReader keeps the last of two same-named columns silently: refuse it."""
     names = list(header)
@@ -235,7 +253,7 @@ def load_series(
     root = _real(root)
     if any(ch in pattern for ch in "*?["):
         matches = sorted(globlib.glob(str(root / pattern), recursive=True))
-        paths = [Path(p) for p in matches if Path(p).is_file()]
+        paths = [Path(p) for p in matches if _is_member(Path(p), root=root)]
         for path in paths:  # a glob may follow a link out of the repository
             resolve_inside(root, str(path.relative_to(root)), what="metric file")
         if not paths:
