@@ -217,3 +217,105 @@ def test_a_plain_subfolder_a_recursive_glob_matches_is_not_a_member(
     run = gate(tmp_path, files, monkeypatch, capsys)
     assert run.code == 0, run.err
     assert run.decisions() == {"churn": "retrain"}
+
+
+# -- dates, timestamps and durations at the calendar's edges ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "shown"),
+    [
+        ("0001-01-01", "0001-01-02", "'0001-01-01'"),
+        ("2026-11-26", "9999-12-31", "'9999-12-31'"),
+        ("2026-11-26", "9999-12-31T23:00:00-05:00", "'9999-12-31T23:00:00-05:00'"),
+        ("0001-01-01T00:30:00+01:00", "2026-11-27", "'0001-01-01T00:30:00+01:00'"),
+    ],
+)
+def test_a_time_at_the_calendars_edge_is_a_located_data_error(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    first: str,
+    second: str,
+    shown: str,
+) -> None:
+    csv = f"date,accuracy\n{first},0.80\n{second},0.80\n"
+    files = {"retrain-gate.yml": config(), "metrics/daily.csv": csv}
+    run = gate(tmp_path, files, monkeypatch, capsys)
+    data_error(run, names="metrics/daily.csv:", says=f"{shown} is outside the years 1900 to 2999")
+
+
+def test_a_model_card_trained_in_year_one_is_a_located_data_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = config().replace("    triggers:\n", "    baseline: card.json\n    triggers:\n")
+    files: dict[str, str | bytes] = {
+        "retrain-gate.yml": text + "      - {name: stale, max_age: 30d}\n",
+        "metrics/daily.csv": daily_csv({"accuracy": GOOD_ACCURACY}),
+        "card.json": '{"trained_at": "0001-01-01"}',
+    }
+    run = gate(tmp_path, files, monkeypatch, capsys)
+    data_error(run, names="card.json", says="'0001-01-01' is outside the years")
+
+
+@pytest.mark.parametrize("duration", ["99999999999d", "36526d", "1" + "0" * 400 + "d"])
+@pytest.mark.parametrize("option", ["max_age", "window", "cooldown"])
+def test_a_duration_of_billions_of_days_is_a_located_config_error(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    duration: str,
+    option: str,
+) -> None:
+    rule = {
+        "max_age": f"      - {{name: stale, max_age: {duration}}}\n",
+        "window": f"      - {{name: m, metric: accuracy, below: 0.9, aggregate: mean, "
+        f"window: {duration}}}\n",
+        "cooldown": "",
+    }[option]
+    text = config(extra=rule)
+    if option == "max_age":
+        text = text.replace("    triggers:\n", "    baseline: card.json\n    triggers:\n")
+    if option == "cooldown":
+        text = text.replace(
+            "    triggers:\n",
+            f"    dispatch: {{workflow: r.yml, cooldown: {duration}}}\n    triggers:\n",
+        )
+    files = {
+        "retrain-gate.yml": text,
+        "metrics/daily.csv": daily_csv({"accuracy": LOW_ACCURACY}),
+        "card.json": '{"trained_at": "2026-11-01"}',
+    }
+    run = gate(tmp_path, files, monkeypatch, capsys)
+    config_error(run, names="retrain-gate.yml:", says="is longer than 100 years")
+
+
+@pytest.mark.parametrize("now", ["0001-01-01", "1000-06-01", "9999-12-31T23:59:59-05:00"])
+def test_now_far_from_today_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], now: str
+) -> None:
+    files = {
+        "retrain-gate.yml": config(),
+        "metrics/daily.csv": daily_csv({"accuracy": LOW_ACCURACY}),
+    }
+    run = gate(tmp_path, files, monkeypatch, capsys, now=now)
+    assert run.code == 2 and run.out == ""
+    assert run.err.startswith("retrain-gate: error: argument --now: ")
+    assert "is outside the years 1900 to 2999" in run.err
+
+
+def test_a_backtest_of_billions_of_days_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {
+        "retrain-gate.yml": config(),
+        "metrics/daily.csv": daily_csv({"accuracy": LOW_ACCURACY}),
+    }
+    for relative, text in files.items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["backtest", "--days", "999999999999"]) == 2
+    err = capsys.readouterr().err
+    assert "argument --days: 999999999999 is more than 36525 days" in err
+    assert "Traceback" not in err

@@ -62,11 +62,28 @@ class Record:
     time: datetime | None = None  # known from a key or file name
 
 
+# The years a time may have: wide enough for any real metric, far enough from year 1 and
+# 9999 that date arithmetic (a window before it, a max_age after it) cannot overflow.
+YEARS = range(1900, 3000)
+
+
+def within_calendar(stamp: date, *, text: object, where: str) -> None:
+    """Refuse a time outside `YEARS`: a typo, and Python's dates end at year 9999."""
+    if stamp.year not in YEARS:
+        raise DataError(
+            f"{str(text)[:40]!r} is outside the years {YEARS.start} to {YEARS.stop - 1}",
+            file=where,
+            hint="check the date: the gate reads times from 1900 to 2999",
+        )
+
+
 def parse_time(value: object, *, where: str) -> datetime:
-    """A date or an ISO 8601 timestamp with time zone -> aware UTC datetime."""
+    """A date or an ISO 8601 timestamp with time zone -> aware UTC datetime, in `YEARS`."""
     if isinstance(value, datetime):
         parsed = value
+        within_calendar(parsed, text=value.isoformat(), where=where)
     elif isinstance(value, date):
+        within_calendar(value, text=value.isoformat(), where=where)
         return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
     elif isinstance(value, str) and value.strip():
         text = value.strip()
@@ -77,6 +94,7 @@ def parse_time(value: object, *, where: str) -> datetime:
                 raise DataError(
                     f"{text!r} is not a date (expected YYYY-MM-DD)", file=where
                 ) from None
+            within_calendar(day, text=text, where=where)
             return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
         try:
             parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
@@ -84,6 +102,7 @@ def parse_time(value: object, *, where: str) -> datetime:
             raise DataError(
                 f"{text!r} is not a date or an ISO 8601 timestamp", file=where
             ) from None
+        within_calendar(parsed, text=text, where=where)
     else:
         raise DataError(f"the time is missing or not text ({value!r})", file=where)
     if parsed.tzinfo is None:
@@ -312,6 +331,8 @@ def _midnight(text: str) -> datetime | None:
         day = date.fromisoformat(text)
     except ValueError:
         return None
+    if day.year not in YEARS:
+        return None  # parse_time words the error
     return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
 
 
