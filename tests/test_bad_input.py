@@ -319,3 +319,87 @@ def test_a_backtest_of_billions_of_days_is_a_usage_error(
     err = capsys.readouterr().err
     assert "argument --days: 999999999999 is more than 36525 days" in err
     assert "Traceback" not in err
+
+
+# -- numbers at the edge of float range in histograms ----------------------------------------
+
+
+def test_histogram_counts_that_add_up_past_float_range_are_a_located_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rule = "      - {name: drift, psi: {reference: ref.json, current: cur.json}, above: 0.25}\n"
+    files: dict[str, str | bytes] = {
+        "retrain-gate.yml": config(extra=rule),
+        "metrics/daily.csv": daily_csv({"accuracy": GOOD_ACCURACY}),
+        "ref.json": '{"bins": [0, 1, 2], "counts": [1e308, 1e308]}',
+        "cur.json": '{"bins": [0, 1, 2], "counts": [1, 1]}',
+    }
+    run = gate(tmp_path, files, monkeypatch, capsys)
+    data_error(run, names="ref.json", says="counts add up to more than the largest number")
+
+
+# -- a sample's JSON Schema with a $ref that points nowhere, or to a URL ----------------------
+
+
+def sample_schema_files(schema: dict[str, Any]) -> dict[str, str | bytes]:
+    rule = "    checks:\n      - {name: schema, sample: s.jsonl, schema: s.schema.json}\n"
+    return {
+        "retrain-gate.yml": config(extra=rule),
+        "metrics/daily.csv": daily_csv({"accuracy": LOW_ACCURACY}),
+        "s.jsonl": '{"age": 3}\n{"age": 4}\n',
+        "s.schema.json": json.dumps(schema),
+    }
+
+
+def test_a_schema_ref_that_points_nowhere_is_the_checks_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    schema = {"type": "object", "properties": {"age": {"$ref": "#/$defs/missing"}}}
+    run = gate(tmp_path, sample_schema_files(schema), monkeypatch, capsys)
+    data_error(run, names="s.schema.json", says="$ref '#/$defs/missing' points to nothing")
+
+
+def test_a_schema_ref_inside_the_file_still_resolves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    schema = {
+        "$defs": {"age": {"type": "integer", "maximum": 3}},
+        "properties": {"age": {"$ref": "#/$defs/age"}},
+    }
+    run = gate(tmp_path, sample_schema_files(schema), monkeypatch, capsys)
+    assert run.code == 0
+    assert run.decisions() == {"churn": "blocked"}  # record 2 has age 4 > 3
+    assert "s.jsonl:2: age: 4 is greater than the maximum of 3" in run.out
+
+
+def test_a_schema_ref_to_a_url_is_refused_and_nothing_is_fetched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import http.server
+    import threading
+
+    asked: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            body = b'{"type": "integer"}'
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/age.schema.json"
+        schema = {"properties": {"age": {"$ref": url}}}
+        run = gate(tmp_path, sample_schema_files(schema), monkeypatch, capsys)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert asked == []  # a gate in CI never fetches a schema
+    data_error(run, names="s.schema.json", says=f"$ref '{url}' is outside the schema file")
