@@ -403,3 +403,30 @@ def test_a_schema_ref_to_a_url_is_refused_and_nothing_is_fetched(
         server.server_close()
     assert asked == []  # a gate in CI never fetches a schema
     data_error(run, names="s.schema.json", says=f"$ref '{url}' is outside the schema file")
+
+
+# -- one model's bad data never stops the others ----------------------------------------------
+
+
+def test_a_bug_met_on_one_models_data_leaves_the_others_decided(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A genuine bug stays visible (exit 70, named in the report), but only that model is
+    `error`: the other is still decided."""
+    from retrain_gate.engine import gate as engine
+
+    real = engine.evaluate_model
+
+    def buggy(model: Any, data: Any, **options: Any) -> Any:
+        if model.name == "broken":
+            raise ZeroDivisionError("float division by zero")
+        return real(model, data, **options)
+
+    monkeypatch.setattr(engine, "evaluate_model", buggy)
+    text = config() + config().split("models:\n")[1].replace("churn:", "broken:")
+    files = {"retrain-gate.yml": text, "metrics/daily.csv": daily_csv({"accuracy": LOW_ACCURACY})}
+    run = gate(tmp_path, files, monkeypatch, capsys)
+    assert run.code == 70
+    assert run.decisions() == {"churn": "retrain", "broken": "error"}
+    assert "internal error on this model's data: ZeroDivisionError" in run.said("broken")
+    assert "retrain-gate.yml:7" in run.said("broken")  # the model's line in the config
