@@ -430,3 +430,102 @@ def test_a_bug_met_on_one_models_data_leaves_the_others_decided(
     assert run.decisions() == {"churn": "retrain", "broken": "error"}
     assert "internal error on this model's data: ZeroDivisionError" in run.said("broken")
     assert "retrain-gate.yml:7" in run.said("broken")  # the model's line in the config
+
+
+# -- messages that quote megabytes, Python reprs, or no file ---------------------------------
+
+
+def test_an_alias_bomb_gives_a_short_located_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [
+        config().rstrip("\n"),
+        "    dispatch:",
+        "      event_type: go",
+        "      client_payload:",
+        '        a: &a ["' + "x" * 44 + '", "yy"]',
+    ]
+    previous = "a"
+    for level in range(1, 7):  # 8^6 copies: the error used to quote 16 MB
+        lines.append(f"        b{level}: &b{level} [{', '.join([f'*{previous}'] * 8)}]")
+        previous = f"b{level}"
+    files: dict[str, str | bytes] = {"retrain-gate.yml": "\n".join(lines) + "\n"}
+    run = gate(tmp_path, files, monkeypatch, capsys)
+    config_error(run, names="retrain-gate.yml:10:9", says="has too many properties")
+    assert len(run.err) < 600
+
+
+def test_a_date_where_text_belongs_is_shown_as_written_not_as_a_python_repr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = config().replace('path: "metrics/daily.csv"', "path: 2026-01-01")
+    run = gate(tmp_path, {"retrain-gate.yml": text}, monkeypatch, capsys)
+    config_error(run, names="retrain-gate.yml:4:", says="2026-01-01 is not of type 'string'")
+    assert "datetime" not in run.err
+
+
+def test_a_config_that_is_a_folder_says_so_without_errno(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "conf.yml").mkdir()
+    run = gate(tmp_path, {}, monkeypatch, capsys, "--config", "conf.yml")
+    config_error(run, names="conf.yml", says="is a folder, not a config file")
+    assert "Errno" not in run.err
+
+
+def test_a_root_that_does_not_exist_is_named_as_such(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {
+        "retrain-gate.yml": config(),
+        "metrics/daily.csv": daily_csv({"accuracy": LOW_ACCURACY}),
+    }
+    run = gate(tmp_path, files, monkeypatch, capsys, "--root", "no-such-folder")
+    assert run.code == 2 and run.out == ""
+    assert run.err.startswith("retrain-gate: error: --root ")
+    assert "no-such-folder does not exist" in run.err
+    assert "file not found" not in run.err
+
+
+def test_a_utf16_metric_file_is_called_utf16_not_binary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = daily_csv({"accuracy": LOW_ACCURACY}).encode("utf-16")
+    files: dict[str, str | bytes] = {"retrain-gate.yml": config(), "metrics/daily.csv": csv}
+    run = gate(tmp_path, files, monkeypatch, capsys)
+    data_error(run, names="metrics/daily.csv", says="is UTF-16 text, not UTF-8 (save it as UTF-8")
+    assert "binary" not in run.said("churn")
+
+
+def test_a_utf16_config_says_to_save_it_as_utf8(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files: dict[str, str | bytes] = {"retrain-gate.yml": config().encode("utf-16")}
+    run = gate(tmp_path, files, monkeypatch, capsys)
+    assert run.code == 2
+    assert run.err.startswith("retrain-gate: error: retrain-gate.yml: is not UTF-8 text")
+    assert "save it as UTF-8 (it is UTF-16)" in run.err
+
+
+# -- a standard output that cannot hold every character --------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "markdown", "json"])
+def test_a_cp1252_stdout_gets_the_report_not_an_internal_error(tmp_path: Path, fmt: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import EXAMPLES
+
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252", "NO_COLOR": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "retrain_gate", "check", "--now", NOW, "--format", fmt],
+        cwd=EXAMPLES,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert b"internal error" not in done.stderr and done.stderr == b""
+    assert b"RETRAIN" in done.stdout or b'"retrain"' in done.stdout

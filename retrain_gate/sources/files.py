@@ -43,6 +43,10 @@ def read_text(path: Path, *, display: str) -> str:
         raise DataError("is a folder, not a file", file=display) from None
     except OSError as exc:
         raise DataError(f"cannot read: {exc.strerror}", file=display) from None
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # a byte-order mark: Windows' "Unicode"
+        raise DataError(
+            "is UTF-16 text, not UTF-8", file=display, hint="save it as UTF-8 (without BOM)"
+        )
     if b"\0" in data[:8192]:
         raise DataError("is a binary file, not text", file=display)
     try:
