@@ -529,3 +529,41 @@ def test_a_cp1252_stdout_gets_the_report_not_an_internal_error(tmp_path: Path, f
     assert done.returncode == 0, done.stderr
     assert b"internal error" not in done.stderr and done.stderr == b""
     assert b"RETRAIN" in done.stdout or b'"retrain"' in done.stdout
+
+
+# -- option values without an upper bound ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rule", "says"),
+    [
+        (
+            "{name: d, psi: {reference: r.json, current: c.json, bins: 1000000000}, above: 0.2}",
+            "1000000000 is greater than the maximum of 1000",
+        ),
+        (
+            "{name: m, metric: accuracy, below: 0.9, aggregate: mean, window: 1000000000}",
+            "1000000000 is greater than the maximum of 100000",
+        ),
+        ("{name: f, metric: accuracy, below: 0.9, for: 1000000000}", "maximum of 10000"),
+        (
+            "{name: f, metric: accuracy, below: 0.9, for: 2, of_last: 1000000000}",
+            "maximum of 10000",
+        ),
+    ],
+)
+def test_an_option_that_would_cost_minutes_or_gigabytes_is_refused(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    rule: str,
+    says: str,
+) -> None:
+    files = {
+        "retrain-gate.yml": config(extra=f"      - {rule}\n"),
+        "metrics/daily.csv": daily_csv({"accuracy": LOW_ACCURACY}),
+        "r.json": json.dumps({"values": [1.0, 2.0, 3.0]}),
+        "c.json": json.dumps({"values": [1.0, 2.0, 3.0]}),
+    }
+    run = gate(tmp_path, files, monkeypatch, capsys)
+    config_error(run, names="retrain-gate.yml:7:", says=says)

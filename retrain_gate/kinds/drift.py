@@ -122,7 +122,12 @@ DISTRIBUTION_SPEC: dict[str, Any] = {
             "description": "The committed current distribution.",
         },
         "feature": {"type": "string", "description": "Which feature, when files hold several."},
-        "bins": {"type": "integer", "minimum": 2, "description": "Quantile bins for samples."},
+        "bins": {
+            "type": "integer",
+            "minimum": 2,
+            "maximum": 1000,  # 10^9 bins took minutes and gigabytes
+            "description": "Quantile bins for samples (2 to 1000).",
+        },
         "epsilon": {"type": "number", "exclusiveMinimum": 0, "description": "PSI: empty bins."},
     },
 }

@@ -6,6 +6,7 @@ import itertools
 
 from retrain_gate.kinds.base import (
     CHECK_COMMON,
+    MAX_OBSERVATIONS,
     Context,
     Kind,
     error_outcome,
@@ -86,7 +87,7 @@ KIND = Kind(
     options={
         **CHECK_COMMON,
         "required": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-        "window": {"type": "integer", "minimum": 1},
+        "window": {"type": "integer", "minimum": 1, "maximum": MAX_OBSERVATIONS},
     },
     required=(),
     evaluate=evaluate_required_fields,
