@@ -567,3 +567,70 @@ def test_an_option_that_would_cost_minutes_or_gigabytes_is_refused(
     }
     run = gate(tmp_path, files, monkeypatch, capsys)
     config_error(run, names="retrain-gate.yml:7:", says=says)
+
+
+# -- messages that name their file -----------------------------------------------------------
+
+
+def card_config(rules: str) -> str:
+    return config(extra=rules).replace(
+        "    triggers:\n", "    baseline: card.json\n    triggers:\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "card", "says"),
+    [
+        ("{name: stale, max_age: 30d}", {"accuracy": 0.9}, "card.json has no `trained_at`"),
+        (
+            "{name: more, metric: rows, growth_since_baseline: 20%}",
+            {"rows": 0},
+            "card.json: the model card's rows is 0",
+        ),
+        (
+            "{name: drop, metric: accuracy, drop_from_baseline: 3%}",
+            {"accuracy": 0},
+            "card.json: the baseline accuracy is 0",
+        ),
+    ],
+)
+def test_a_model_card_message_names_the_card(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    rule: str,
+    card: dict[str, Any],
+    says: str,
+) -> None:
+    files = {
+        "retrain-gate.yml": card_config(f"      - {rule}\n"),
+        "metrics/daily.csv": daily_csv({"accuracy": GOOD_ACCURACY, "rows": [9] * 27}),
+        "card.json": json.dumps(card),
+    }
+    run = gate(tmp_path, files, monkeypatch, capsys)
+    data_error(run, names="card.json", says=says)
+
+
+@pytest.mark.parametrize(
+    ("current", "says"),
+    [
+        ({"bins": [0, 1, 3], "counts": [1, 1]}, "different bin edges"),
+        ({"categories": ["a", "b"], "counts": [1, 1]}, "one histogram is categorical"),
+    ],
+)
+def test_drift_files_that_cannot_be_compared_are_both_named(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    current: dict[str, Any],
+    says: str,
+) -> None:
+    rule = "      - {name: d, psi: {reference: ref.json, current: cur.json}, above: 0.25}\n"
+    files = {
+        "retrain-gate.yml": config(extra=rule),
+        "metrics/daily.csv": daily_csv({"accuracy": GOOD_ACCURACY}),
+        "ref.json": json.dumps({"bins": [0, 1, 2], "counts": [1, 1]}),
+        "cur.json": json.dumps(current),
+    }
+    run = gate(tmp_path, files, monkeypatch, capsys)
+    data_error(run, names="ref.json vs cur.json: ", says=says)

@@ -54,8 +54,9 @@ def evaluate_baseline_change(rule: RuleConfig, ctx: Context) -> Outcome:
         rule.options["drop_from_baseline" if dropping else "rise_from_baseline"]
     )
     if relative and base == 0:
+        card = ctx.baseline.source if ctx.baseline else "the model card"
         return error_outcome(
-            rule, f"the baseline {rule.metric} is 0; a relative change is undefined"
+            rule, f"{card}: the baseline {rule.metric} is 0; a relative change is undefined"
         )
 
     def change(value: float) -> float:

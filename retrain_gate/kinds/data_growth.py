@@ -55,7 +55,10 @@ def evaluate_data_growth(rule: RuleConfig, ctx: Context) -> Outcome:
         return base
     amount, relative = parse_amount(rule.options["growth_since_baseline"])
     if relative and base == 0:
-        return error_outcome(rule, f"the model card's {rule.metric} is 0; growth is undefined")
+        card = ctx.baseline.source if ctx.baseline else "the model card"
+        return error_outcome(
+            rule, f"{card}: the model card's {rule.metric} is 0; growth is undefined"
+        )
     assert ctx.series is not None
     if rule.options.get("count", "latest") == "since_training":
         if ctx.baseline is None or ctx.baseline.trained_at is None:

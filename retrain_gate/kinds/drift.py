@@ -83,8 +83,8 @@ def evaluate_drift(rule: RuleConfig, ctx: Context) -> Outcome:
                 bins=int(spec.get("bins", 10)),
                 epsilon=float(spec.get("epsilon", 1e-4)),
             )
-        except GateError as exc:
-            return error_outcome(rule, str(exc))
+        except GateError as exc:  # the two files, compared: name both
+            return error_outcome(rule, f"{spec['reference']} vs {spec['current']}: {exc}")
         scores.append((score, feature))
     score, feature = max(scores)
     name = _DRIFT_NAMES[metric]

@@ -34,7 +34,7 @@ def evaluate_model_age(rule: RuleConfig, ctx: Context) -> Outcome:
         why = (
             str(ctx.baseline_problem)
             if ctx.baseline_problem
-            else "the model card has no `trained_at`"
+            else f"the model card {ctx.baseline.source} has no `trained_at`"
             if ctx.baseline
             else "no `baseline:` in the config"
         )
