@@ -634,3 +634,26 @@ def test_drift_files_that_cannot_be_compared_are_both_named(
     }
     run = gate(tmp_path, files, monkeypatch, capsys)
     data_error(run, names="ref.json vs cur.json: ", says=says)
+
+
+# -- text from data files in the job summary --------------------------------------------------
+
+
+def test_a_link_or_image_in_a_samples_field_is_inert_in_the_job_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = sample_schema_files({"properties": {"age": {"type": "integer"}}})
+    files["s.jsonl"] = (
+        json.dumps({"age": "**[link](https://example.com/x)**"})
+        + "\n"
+        + json.dumps({"age": "![x](https://example.com/x.png)"})
+        + "\n"
+    )
+    gate(tmp_path, files, monkeypatch, capsys)  # writes the files; then the Markdown report
+    assert main(["check", "--now", NOW, "--format", "markdown"]) == 0
+    markdown = capsys.readouterr().out
+    assert "is not of type 'integer'" in markdown  # the record's value is quoted...
+    assert "\\*\\*\\[link\\](https\u2060://example.com/x)\\*\\*" in markdown  # ...inert
+    assert "!\\[x\\](https\u2060://example.com/x.png)" in markdown
+    assert "https://example.com" not in markdown  # no live link, no remote image
+    assert "](" not in markdown.replace("\\](", "")
