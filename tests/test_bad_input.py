@@ -657,3 +657,11 @@ def test_a_link_or_image_in_a_samples_field_is_inert_in_the_job_summary(
     assert "!\\[x\\](https\u2060://example.com/x.png)" in markdown
     assert "https://example.com" not in markdown  # no live link, no remote image
     assert "](" not in markdown.replace("\\](", "")
+
+
+def test_a_schema_naming_an_unknown_json_schema_version_is_the_checks_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    schema = {"$schema": "https://example.com/my-dialect", "type": "object"}
+    run = gate(tmp_path, sample_schema_files(schema), monkeypatch, capsys)
+    data_error(run, names="s.schema.json", says="is not a JSON Schema version the gate knows")

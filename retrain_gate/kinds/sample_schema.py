@@ -30,6 +30,13 @@ def evaluate_sample_schema(rule: RuleConfig, ctx: Context) -> Outcome:
         return error_outcome(rule, f"cannot read the schema: {schema}")
     if not isinstance(sample, list):
         return error_outcome(rule, f"cannot read the sample: {sample}")
+    dialect = schema.get("$schema")
+    if dialect is not None and not _known_dialect(dialect):
+        return error_outcome(
+            rule,
+            f"{rule.options['schema']}: $schema {str(dialect)[:80]!r} is not a JSON Schema "
+            "version the gate knows (e.g. https://json-schema.org/draft/2020-12/schema)",
+        )
     try:
         validator_class = jsonschema.validators.validator_for(schema)
         validator_class.check_schema(schema)
@@ -66,6 +73,17 @@ def evaluate_sample_schema(rule: RuleConfig, ctx: Context) -> Outcome:
         reason=f"all {len(sample)} records of {rule.options['sample']} "
         f"match {rule.options['schema']}",
     )
+
+
+def _known_dialect(dialect: object) -> bool:
+    """jsonschema guesses the newest draft for an unknown $schema (and will refuse it)."""
+    import referencing.jsonschema
+
+    try:
+        referencing.jsonschema.specification_with(str(dialect))
+    except referencing.jsonschema.UnknownDialect:
+        return False
+    return isinstance(dialect, str)
 
 
 def _offline_registry() -> Any:
