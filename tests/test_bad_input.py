@@ -665,3 +665,28 @@ def test_a_schema_naming_an_unknown_json_schema_version_is_the_checks_error(
     schema = {"$schema": "https://example.com/my-dialect", "type": "object"}
     run = gate(tmp_path, sample_schema_files(schema), monkeypatch, capsys)
     data_error(run, names="s.schema.json", says="is not a JSON Schema version the gate knows")
+
+
+def test_a_date_where_a_metric_belongs_is_shown_as_written_and_a_huge_cell_is_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "- date: 2026-11-26\n  accuracy: 2026-01-01\n"
+    files: dict[str, str | bytes] = {"retrain-gate.yml": config("m.yaml"), "m.yaml": text}
+    run = gate(tmp_path, files, monkeypatch, capsys)
+    data_error(run, names="m.yaml record 0", says="accuracy is '2026-01-01', not a number")
+    assert "datetime" not in run.out
+    csv = daily_csv({"accuracy": LOW_ACCURACY}).replace("0.8\n", "x" * 100_000 + "\n", 1)
+    files = {"retrain-gate.yml": config(), "metrics/daily.csv": csv}
+    run = gate(tmp_path, files, monkeypatch, capsys)
+    data_error(run, names="metrics/daily.csv:27", says="accuracy is 'xxxxx")
+    assert len(run.said("churn")) < 300
+
+
+def test_a_schema_pattern_the_regex_engine_cannot_take_is_the_checks_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    schema = {"properties": {"age": {"type": "string", "pattern": "^C[0-9]{99999999999}$"}}}
+    files = sample_schema_files(schema)
+    files["s.jsonl"] = '{"age": "C1"}\n'
+    run = gate(tmp_path, files, monkeypatch, capsys)  # was exit 70, an internal error
+    data_error(run, names="s.schema.json", says="is not a usable JSON Schema")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from retrain_gate.kinds.base import (
@@ -44,6 +45,8 @@ def evaluate_sample_schema(rule: RuleConfig, ctx: Context) -> Outcome:
         return error_outcome(
             rule, f"{rule.options['schema']} is not a valid JSON Schema: {exc.message}"
         )
+    except (re.error, OverflowError, RecursionError) as exc:  # a `pattern` re cannot take
+        return _unusable(str(rule.options["schema"]), rule, exc)
     validator = validator_class(schema, registry=_offline_registry())
     invalid = []
     for where, record in sample:
@@ -51,6 +54,8 @@ def evaluate_sample_schema(rule: RuleConfig, ctx: Context) -> Outcome:
             error = jsonschema.exceptions.best_match(validator.iter_errors(record))
         except referencing.exceptions.Unresolvable as exc:
             return error_outcome(rule, _unresolvable(str(rule.options["schema"]), exc))
+        except (re.error, OverflowError, RecursionError) as exc:
+            return _unusable(str(rule.options["schema"]), rule, exc)
         if error is not None:
             path = ".".join(str(p) for p in error.absolute_path)
             invalid.append(f"{where}: {path + ': ' if path else ''}{error.message}")
@@ -72,6 +77,12 @@ def evaluate_sample_schema(rule: RuleConfig, ctx: Context) -> Outcome:
         threshold="all valid",
         reason=f"all {len(sample)} records of {rule.options['sample']} "
         f"match {rule.options['schema']}",
+    )
+
+
+def _unusable(schema: str, rule: RuleConfig, exc: Exception) -> Outcome:
+    return error_outcome(
+        rule, f"{schema} is not a usable JSON Schema: {type(exc).__name__}: {str(exc)[:120]}"
     )
 
 

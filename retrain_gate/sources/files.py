@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -171,6 +172,8 @@ def _unique_key_loader() -> Any:
 
 def shown(value: object, *, limit: int = 60) -> str:
     """A value from a user's file, quoted for a message and cut to `limit` characters."""
+    if isinstance(value, date):  # a YAML date: as written, not datetime.date(2026, 1, 1)
+        value = value.isoformat()
     text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 

@@ -35,6 +35,7 @@ from retrain_gate.sources.files import (
     parse_yaml,
     read_text,
     resolve_inside,
+    shown,
 )
 
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T_](\d{2})[:-]?(\d{2})(?:[:-]?(\d{2}))?Z?)?")
@@ -104,7 +105,7 @@ def parse_time(value: object, *, where: str) -> datetime:
             ) from None
         within_calendar(parsed, text=text, where=where)
     else:
-        raise DataError(f"the time is missing or not text ({value!r})", file=where)
+        raise DataError(f"the time is missing or not text ({shown(value)})", file=where)
     if parsed.tzinfo is None:
         raise DataError(
             f"timestamp {value!s} has no time zone",
@@ -131,17 +132,17 @@ def to_number(value: object, *, metric: str, where: str) -> float | None:
     if value is None or (isinstance(value, str) and value.strip() == ""):
         return None
     if isinstance(value, bool):
-        raise DataError(f"{metric} is {value!r}, not a number", file=where)
+        raise DataError(f"{metric} is {shown(value)}, not a number", file=where)
     if isinstance(value, (int, float)):
         number = float(value)
     else:
         try:
             number = float(str(value).strip())
         except ValueError:
-            raise DataError(f"{metric} is {value!r}, not a number", file=where) from None
+            raise DataError(f"{metric} is {shown(value)}, not a number", file=where) from None
     if not math.isfinite(number):
         raise DataError(
-            f"{metric} is {value!r}; NaN and infinity are not metric values",
+            f"{metric} is {shown(value)}; NaN and infinity are not metric values",
             file=where,
             hint="leave the value empty or null if it is missing",
         )
