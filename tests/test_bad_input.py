@@ -690,3 +690,18 @@ def test_a_schema_pattern_the_regex_engine_cannot_take_is_the_checks_error(
     files["s.jsonl"] = '{"age": "C1"}\n'
     run = gate(tmp_path, files, monkeypatch, capsys)  # was exit 70, an internal error
     data_error(run, names="s.schema.json", says="is not a usable JSON Schema")
+
+
+@pytest.mark.parametrize("value", ["1.7e308", "-1e101"])
+def test_a_metric_value_at_the_edge_of_float_range_is_a_located_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    """Found by the fuzz: an anomaly rule's standard deviation squared 1.7e308 (exit 70)."""
+    extra = (
+        "      - {name: anomaly, metric: accuracy, outside_sigma: 3, reference_window: 14d, "
+        "direction: below}\n"
+    )
+    csv = daily_csv({"accuracy": GOOD_ACCURACY}).replace("0.95\n", f"{value}\n", 1)
+    files = {"retrain-gate.yml": config(extra=extra), "metrics/daily.csv": csv}
+    run = gate(tmp_path, files, monkeypatch, capsys)
+    data_error(run, names="metrics/daily.csv:2", says="beyond the largest metric value")

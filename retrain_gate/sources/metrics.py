@@ -127,6 +127,11 @@ def flatten(value: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
+# Metric values beyond this are refused: a standard deviation squares them, and float range
+# ends near 1.8e308 (1e100 squared and summed over any real series stays far inside it).
+LARGEST = 1e100
+
+
 def to_number(value: object, *, metric: str, where: str) -> float | None:
     """A metric value: a finite number, or None when missing (empty or null)."""
     if value is None or (isinstance(value, str) and value.strip() == ""):
@@ -145,6 +150,12 @@ def to_number(value: object, *, metric: str, where: str) -> float | None:
             f"{metric} is {shown(value)}; NaN and infinity are not metric values",
             file=where,
             hint="leave the value empty or null if it is missing",
+        )
+    if abs(number) > LARGEST:
+        raise DataError(
+            f"{metric} is {shown(value)}, beyond the largest metric value the gate reads "
+            f"(1e100): its statistics (squares, sums) would overflow",
+            file=where,
         )
     return number
 
@@ -410,8 +421,8 @@ def _clean_csv_series(
             except ValueError:
                 return None
             finite = math.isfinite(sum(v for v in values if v is not None))
-        if not finite:  # NaN or infinity (or a sum too large): the record path decides
-            return None
+        if not finite or max(map(abs, filter(None, values)), default=0) > LARGEST:
+            return None  # NaN, infinity or a value too large: the record path words it
         columns[metric] = values
     for name in presence:  # fields that need only be there (text is fine): 1.0 or None
         if name not in columns:
