@@ -13,7 +13,7 @@ from retrain_gate.errors import EXIT_FAIL_ON, UsageError
 from retrain_gate.model import Config
 from retrain_gate.report import FORMATS
 from retrain_gate.results import DECISIONS, Report
-from retrain_gate.sources.metrics import YEARS
+from retrain_gate.sources.values import YEARS
 
 
 def add_config_options(parser: argparse.ArgumentParser) -> None:
