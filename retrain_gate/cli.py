@@ -8,6 +8,7 @@ documented exit code, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -78,8 +79,20 @@ def _error_annotation(exc: GateError, args: argparse.Namespace) -> str | None:
     return f"::error {head}::{escape_data(message)}"
 
 
+def _tolerant_streams() -> None:
+    """A stream that cannot hold every character (PYTHONIOENCODING=cp1252, a Windows
+    redirect) writes `?` for the ones it cannot: a report with an emoji is not a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", "strict") == "strict":
+            # a detached or closed stream: leave it as it is
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
+    _tolerant_streams()
     parser = build_parser(_commands_needed(sys.argv[1:] if argv is None else argv))
     try:
         args = parser.parse_args(argv)

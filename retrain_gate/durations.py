@@ -8,6 +8,9 @@ from datetime import timedelta
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 # the config schema's pattern for a duration (kinds.DURATION); `_DURATION` reads the same text
 DURATION_PATTERN = r"^\s*\d+(\.\d+)?\s*[smhdw]\s*$"
+# Durations and times are bounded so that date arithmetic (now - window, trained_at +
+# max_age) stays far from the calendar's ends (year 1 and 9999), where Python overflows.
+LONGEST = timedelta(days=36525)
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 
 
@@ -18,7 +21,13 @@ def parse_duration(text: str) -> timedelta:
         raise ValueError(
             f"{text!r} is not a duration; write a number and a unit: s, m, h, d or w (e.g. '2d')"
         )
-    return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
+    seconds = float(match.group(1)) * _UNITS[match.group(2)]
+    if not seconds <= LONGEST.total_seconds():  # `not <=`: inf too
+        raise ValueError(
+            f"{str(text).strip()!r} is longer than 100 years ({LONGEST.days}d), "
+            "the longest duration the gate reads"
+        )
+    return timedelta(seconds=seconds)
 
 
 def format_duration(value: timedelta) -> str:

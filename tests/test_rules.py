@@ -471,7 +471,7 @@ def test_relative_change_from_a_zero_baseline_is_an_error(tmp_path: Path) -> Non
         "error",
         None,
         None,
-        "the baseline errors is 0; a relative change is undefined",
+        "card.json: the baseline errors is 0; a relative change is undefined",
     )
 
 
@@ -590,7 +590,7 @@ def test_growth_relative_to_a_zero_baseline_is_an_error(tmp_path: Path) -> None:
         "error",
         None,
         None,
-        "the model card's rows is 0; growth is undefined",
+        "card.json: the model card's rows is 0; growth is undefined",
     )
 
 
@@ -635,7 +635,7 @@ def test_model_age_without_trained_at_is_an_error(tmp_path: Path) -> None:
         "error",
         None,
         None,
-        "cannot tell the model's age: the model card has no `trained_at`",
+        "cannot tell the model's age: the model card card.json has no `trained_at`",
     )
 
 
@@ -722,7 +722,9 @@ def test_ks_on_histograms_is_an_error(tmp_path: Path) -> None:
     rule = "{name: d, ks: {reference: data/ref.json, current: data/cur.json}, above: 0.1}"
     outcome = _drift_outcome(tmp_path, rule, REFERENCE, REFERENCE)
     assert outcome.status == "error"
-    assert outcome.reason.startswith("KS needs committed samples, not histograms")
+    assert outcome.reason.startswith(
+        "data/ref.json vs data/cur.json: KS needs committed samples, not histograms"
+    )
 
 
 def test_drift_with_a_missing_current_file_is_an_error(tmp_path: Path) -> None:

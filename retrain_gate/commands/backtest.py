@@ -27,6 +27,7 @@ from datetime import date
 from typing import Any
 
 from retrain_gate.commands.common import add_config_options, deliver, exit_code, read_config
+from retrain_gate.durations import LONGEST
 from retrain_gate.engine.backtest_run import backtest_config
 from retrain_gate.report import FORMATS
 from retrain_gate.report.backtest import render_backtest
@@ -42,10 +43,21 @@ def add_window_options(parser: argparse.ArgumentParser) -> None:
     )
     window.add_argument(
         "--days",
-        type=int,
+        type=parse_days,
         metavar="N",
         help="replay the last N days up to the newest observation (default: all the history)",
     )
+
+
+def parse_days(text: str) -> int:
+    """--days: a whole number of days, at most 100 years (date arithmetic ends at year 9999)."""
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    if days > LONGEST.days:
+        raise argparse.ArgumentTypeError(f"{days} is more than {LONGEST.days} days (100 years)")
+    return days
 
 
 def parse_date(text: str) -> date:

@@ -14,6 +14,7 @@ from retrain_gate.errors import EXIT_FAIL_ON, UsageError
 from retrain_gate.model import Config
 from retrain_gate.report import FORMATS
 from retrain_gate.results import DECISIONS
+from retrain_gate.sources.values import YEARS
 
 
 def add_config_options(parser: argparse.ArgumentParser) -> None:
@@ -77,6 +78,10 @@ def parse_now(text: str) -> datetime:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a date or ISO 8601 time (e.g. 2026-11-28 or 2026-11-28T06:00:00Z)"
         ) from None
+    if parsed.year not in YEARS:
+        raise argparse.ArgumentTypeError(
+            f"{text[:40]!r} is outside the years {YEARS.start} to {YEARS.stop - 1}"
+        )
     return (
         parsed.replace(tzinfo=timezone.utc)
         if parsed.tzinfo is None

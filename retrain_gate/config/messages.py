@@ -26,7 +26,43 @@ class _Errors:
         self, message: str, path: Sequence[PathPart], *, key: bool = False, hint: str | None = None
     ) -> ConfigError:
         line, column = position(self.node, path, key=key)
-        return ConfigError(message, file=self.display, line=line, column=column, hint=hint)
+        return ConfigError(
+            _capped(message),
+            file=self.display,
+            line=line,
+            column=column,
+            hint=_capped(hint) if hint else None,
+        )
+
+
+# A message quotes what the user wrote, never megabytes of it (a YAML alias bomb expands a
+# few lines into millions of values).
+MESSAGE_LIMIT = 500
+VALUE_LIMIT = 80
+
+
+def _capped(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _show(value: object) -> str:
+    """A config value as the user wrote it: a date as 2026-01-01, not datetime.date(...)."""
+    import datetime
+
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return _capped(repr(value), VALUE_LIMIT)
+
+
+def _worded(error: Any) -> str:
+    """jsonschema's message, with the value shown as written (its repr is Python's)."""
+    message = str(error.message)
+    if isinstance(error.instance, (str, int, float, bool, type(None))):
+        return message
+    written = repr(error.instance)
+    return (
+        _show(error.instance) + message[len(written) :] if message.startswith(written) else message
+    )
 
 
 def _suggest(word: str, choices: Sequence[str]) -> str | None:
@@ -58,7 +94,7 @@ def _check_with(
                 hint=_suggest(name, allowed) or f"allowed: {', '.join(allowed)}",
             )
     if error.validator == "required":
-        raise errors.fail(f"{dotted(where)}: {error.message}", where)
+        raise errors.fail(f"{dotted(where)}: {_worded(error)}", where)
     if error.validator == "minItems" and where and where[-1] in GROUP_KEYS:
         raise errors.fail(
             f"{dotted(where)} is empty",
@@ -76,7 +112,7 @@ def _check_with(
         )
     if error.validator in ("oneOf", "anyOf") and "pattern" in str(error.schema):
         raise errors.fail(
-            f"{dotted(where)}: {error.instance!r} is not valid here",
+            f"{dotted(where)}: {_show(error.instance)} is not valid here",
             where,
             hint=str(error.schema.get("description", "")) or None,
         )
@@ -86,7 +122,7 @@ def _check_with(
             error.parent.schema.get("description") if error.parent is not None else None
         )
         raise errors.fail(
-            f"{dotted(where)}: {error.instance!r} is not valid here",
+            f"{dotted(where)}: {_show(error.instance)} is not valid here",
             where,
             hint=str(described or "") or None,
         )
@@ -95,7 +131,7 @@ def _check_with(
         # YAML 1.1 reads 1e-3 (no dot) as text: the commonest surprise in a threshold
         example = _dotted_float(error.instance)
         hint = f"YAML reads {error.instance} as text; write it with a dot, e.g. {example}"
-    raise errors.fail(f"{dotted(where)}: {error.message}", where, hint=hint or None)
+    raise errors.fail(f"{dotted(where)}: {_worded(error)}", where, hint=hint or None)
 
 
 def _looks_numeric(value: object) -> bool:

@@ -15,7 +15,7 @@ from retrain_gate.config.positions import _compose, dotted, position
 from retrain_gate.config.rules import _rules
 from retrain_gate.config.schema import build_schema
 from retrain_gate.durations import parse_duration
-from retrain_gate.errors import ConfigError
+from retrain_gate.errors import ConfigError, UsageError
 from retrain_gate.kinds import registry
 from retrain_gate.model import (
     Config,
@@ -208,6 +208,10 @@ def find_config(explicit: str | None, *, cwd: Path) -> Path:
     )
 
 
+def _utf16(data: bytes) -> bool:
+    return data[:2] in (b"\xff\xfe", b"\xfe\xff")
+
+
 def repository_root(config_path: Path) -> Path:
     """The folder holding the config, or its parent when the config is in `.github/`."""
     folder = config_path.resolve().parent
@@ -221,6 +225,17 @@ def load_config(path: Path, *, root: Path | None = None) -> Config:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError("config file not found", file=display) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the config: {exc}", file=display) from None
+    except IsADirectoryError:
+        raise ConfigError("is a folder, not a config file", file=display) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"is not UTF-8 text (byte {exc.start})",
+            file=display,
+            hint="save it as UTF-8" + (" (it is UTF-16)" if _utf16(exc.object) else ""),
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read the config: {exc.strerror}", file=display) from None
+    if root is not None and not root.is_dir():
+        what = "does not exist" if not root.exists() else "is not a folder"
+        raise UsageError(f"--root {root} {what}", hint="give the repository's folder")
     return parse_config(text, display=display, root=root or repository_root(path))

@@ -85,6 +85,12 @@ def _semantic(rule: Mapping[str, Any], kind: Kind, path: list[PathPart], errors:
                 [*path, option],
                 hint="a threshold must be a finite number",
             )
+    for option in ("window", "reference_window", "max_age", "freshness", "max_gap", "cooldown"):
+        if isinstance(rule.get(option), str):
+            try:
+                parse_duration(rule[option])
+            except ValueError as exc:
+                raise errors.fail(f"{dotted([*path, option])}: {exc}", [*path, option]) from None
     for option in ("window", "reference_window"):  # an empty window has nothing to judge
         value = rule.get(option)
         if isinstance(value, str) and parse_duration(value).total_seconds() <= 0:
@@ -93,12 +99,6 @@ def _semantic(rule: Mapping[str, Any], kind: Kind, path: list[PathPart], errors:
                 [*path, option],
                 hint="give a positive duration such as 7d, or a count such as 7",
             )
-    for option in ("max_age", "freshness", "max_gap", "cooldown"):
-        if option in rule:
-            try:
-                parse_duration(rule[option])
-            except ValueError as exc:
-                raise errors.fail(str(exc), [*path, option]) from None
     metric = str(rule.get("metric", ""))
     if metric and _is_rate(metric):
         for option in ("below", "above", "at_least", "at_most"):

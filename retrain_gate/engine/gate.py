@@ -6,10 +6,10 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from retrain_gate.engine.evaluate import evaluate_model
-from retrain_gate.engine.load import load_model
-from retrain_gate.errors import ConfigError
+from retrain_gate.engine.load import load_model, problem
+from retrain_gate.errors import EXIT_INTERNAL, ConfigError, GateError
 from retrain_gate.model import Config, ModelConfig
-from retrain_gate.results import ModelResult, Report
+from retrain_gate.results import ModelResult, Problem, Report
 
 
 def check_model_names(names: Sequence[str], known: Collection[str], *, config_path: str) -> None:
@@ -36,6 +36,31 @@ def check(config: Config, *, now: datetime, models: Sequence[str] = ()) -> Repor
     """Evaluate each selected model independently: one model's bad data is its own `error`."""
     results: list[ModelResult] = []
     for model in select_models(config, models):
-        data = load_model(config, model)
-        results.append(evaluate_model(model, data, now=now))
+        results.append(_decide_one(config, model, now=now))
     return Report(now=now, config_path=config.path, models=tuple(results))
+
+
+def _decide_one(config: Config, model: ModelConfig, *, now: datetime) -> ModelResult:
+    """One model's result; whatever goes wrong with its data stays its own `error`.
+
+    A config error still stops the run (exit 2: nothing can be trusted). A data error that
+    escapes the load stage becomes the model's problem (exit 3). Any other exception is a
+    bug in the gate, met on this model's files: the model is `error` with a problem whose
+    exit code is 70, so the other models are still decided and reported, and the run still
+    exits 70 with the bug's name in the report (hidden, it would never be fixed)."""
+    try:
+        data = load_model(config, model)
+        return evaluate_model(model, data, now=now)
+    except ConfigError:
+        raise
+    except GateError as exc:
+        found = problem(exc)
+    except Exception as exc:  # see the docstring (RecursionError is an Exception)
+        found = Problem(
+            f"internal error on this model's data: {type(exc).__name__}: {str(exc)[:200]} "
+            "(a bug in retrain-gate; please report it with the files that cause it)",
+            EXIT_INTERNAL,
+            config.path,
+            model.line,
+        )
+    return ModelResult(model=model.name, decision="error", summary=str(found), problems=(found,))

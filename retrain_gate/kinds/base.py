@@ -192,9 +192,15 @@ AMOUNT: dict[str, Any] = {
 }
 
 
+# Upper bounds keep one rule from costing minutes or gigabytes: far above any real series
+# (a daily metric for a century is 36,525 observations), far below what hurts.
+MAX_OBSERVATIONS = 100_000
+MAX_PERSISTENCE = 10_000
+
 WINDOW: dict[str, Any] = {
-    "description": "Observations to aggregate: the last N (a whole number) or a duration ('7d').",
-    "oneOf": [{"type": "integer", "minimum": 1}, DURATION],
+    "description": "Observations to aggregate: the last N (a whole number, at most 100000) "
+    "or a duration ('7d', at most 100 years).",
+    "oneOf": [{"type": "integer", "minimum": 1, "maximum": MAX_OBSERVATIONS}, DURATION],
 }
 
 
@@ -207,14 +213,18 @@ AGGREGATE: dict[str, Any] = {
 FOR: dict[str, Any] = {
     "type": "integer",
     "minimum": 1,
-    "description": "Persistence: the condition must hold on N consecutive observations.",
+    "maximum": MAX_PERSISTENCE,
+    "description": "Persistence: the condition must hold on N consecutive observations "
+    "(at most 10000).",
 }
 
 
 OF_LAST: dict[str, Any] = {
     "type": "integer",
     "minimum": 1,
-    "description": "With `for: M`: the condition must hold on M of the last N observations.",
+    "maximum": MAX_PERSISTENCE,
+    "description": "With `for: M`: the condition must hold on M of the last N observations "
+    "(at most 10000).",
 }
 
 

@@ -56,11 +56,14 @@ def judge_baseline_change(rule: RuleConfig, days: Days) -> Judgement:
         rule.options["drop_from_baseline" if dropping else "rise_from_baseline"]
     )
     if relative and base == 0:
+        card = days.ctx.baseline.source if days.ctx.baseline else "the model card"
         return card_known(
             rule,
             days,
             error_on_every_day(
-                rule, days, f"the baseline {rule.metric} is 0; a relative change is undefined"
+                rule,
+                days,
+                f"{card}: the baseline {rule.metric} is 0; a relative change is undefined",
             ),
         )
 

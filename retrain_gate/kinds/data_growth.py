@@ -56,7 +56,8 @@ def judge_data_growth(rule: RuleConfig, days: Days) -> Judgement:
         return base
     amount, relative = parse_amount(rule.options["growth_since_baseline"])
     if relative and base == 0:
-        why = f"the model card's {rule.metric} is 0; growth is undefined"
+        card = ctx.baseline.source if ctx.baseline else "the model card"
+        why = f"{card}: the model card's {rule.metric} is 0; growth is undefined"
         return card_known(rule, days, error_on_every_day(rule, days, why))
     assert ctx.series is not None and ctx.baseline is not None
     series = ctx.series

@@ -83,8 +83,8 @@ def evaluate_drift(rule: RuleConfig, ctx: Context) -> Outcome:
                 bins=int(spec.get("bins", 10)),
                 epsilon=float(spec.get("epsilon", 1e-4)),
             )
-        except GateError as exc:
-            return error_outcome(rule, str(exc))
+        except GateError as exc:  # the two files, compared: name both
+            return error_outcome(rule, f"{spec['reference']} vs {spec['current']}: {exc}")
         scores.append((score, feature))
     score, feature = max(scores)
     name = _DRIFT_NAMES[metric]
@@ -122,7 +122,12 @@ DISTRIBUTION_SPEC: dict[str, Any] = {
             "description": "The committed current distribution.",
         },
         "feature": {"type": "string", "description": "Which feature, when files hold several."},
-        "bins": {"type": "integer", "minimum": 2, "description": "Quantile bins for samples."},
+        "bins": {
+            "type": "integer",
+            "minimum": 2,
+            "maximum": 1000,  # 10^9 bins took minutes and gigabytes
+            "description": "Quantile bins for samples (2 to 1000).",
+        },
         "epsilon": {"type": "number", "exclusiveMinimum": 0, "description": "PSI: empty bins."},
     },
 }

@@ -32,7 +32,7 @@ def judge_model_age(rule: RuleConfig, days: Days) -> Judgement:
         why = (
             str(ctx.baseline_problem)
             if ctx.baseline_problem
-            else "the model card has no `trained_at`"
+            else f"the model card {ctx.baseline.source} has no `trained_at`"
             if ctx.baseline
             else "no `baseline:` in the config"
         )

@@ -6,6 +6,7 @@ import itertools
 
 from retrain_gate.kinds.base import (
     CHECK_COMMON,
+    MAX_OBSERVATIONS,
     Judgement,
     Kind,
     as_check,
@@ -83,7 +84,7 @@ KIND = Kind(
     options={
         **CHECK_COMMON,
         "required": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-        "window": {"type": "integer", "minimum": 1},
+        "window": {"type": "integer", "minimum": 1, "maximum": MAX_OBSERVATIONS},
     },
     required=(),
     judge=judge_required_fields,

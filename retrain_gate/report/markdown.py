@@ -39,16 +39,20 @@ WHY_LIMIT = 5
 _URL = re.compile(r"^https?://[^\s()<>\[\]`]+$")
 
 
+# What turns text into a link, an image or markup: brackets (links, images), `*` and `~`
+# (emphasis), `|` (a table cell's end), `\\` (an escape of its own). A code span is left
+# as one: it only makes text more inert.
+_INLINE = re.compile(r"([\\*\[\]~|])")
+# GitHub links bare URLs and www. names by itself: a word joiner (U+2060) after the scheme
+# or the "www" keeps them text.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(?=://)|(?<=\bwww)(?=\.)")
+
+
 def cell(text: str) -> str:
-    """Text from users' files, safe inside a Markdown table cell (or any Markdown line)."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("\r", " ")
-        .replace("\n", " ")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-    )
+    """Text from users' files, inert inside a Markdown table cell (or any Markdown line):
+    it reads as written, never as a live link, an image, emphasis or HTML."""
+    text = _INLINE.sub(r"\\\1", text.replace("\r", " ").replace("\n", " "))
+    return _AUTOLINK.sub("\u2060", text).replace("<", "&lt;").replace(">", "&gt;")
 
 
 def plain(text: str) -> str:

@@ -189,6 +189,13 @@ def _parse_one(data: object, *, feature: str, source: str) -> Distribution:
 def _check_not_all_zero(counts: tuple[float, ...], *, fail: _Fail) -> None:
     if not any(counts):
         raise fail("counts are all zero; a histogram needs at least one observation")
+    try:  # the measures divide by the total: it must be a finite number
+        math.fsum(counts)
+    except OverflowError:
+        raise fail(
+            "counts add up to more than the largest number (about 1.8e308)",
+            hint="commit counts or proportions of a usable size",
+        ) from None
 
 
 def _sample_values(raw: Sequence[object], *, field: str, fail: _Fail) -> tuple[float, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,10 @@ def read_text(path: Path, *, display: str) -> str:
         raise DataError("is a folder, not a file", file=display) from None
     except OSError as exc:
         raise DataError(f"cannot read: {exc.strerror}", file=display) from None
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # a byte-order mark: Windows' "Unicode"
+        raise DataError(
+            "is UTF-16 text, not UTF-8", file=display, hint="save it as UTF-8 (without BOM)"
+        )
     if b"\0" in data[:8192]:
         raise DataError("is a binary file, not text", file=display)
     try:
@@ -54,14 +59,47 @@ def read_text(path: Path, *, display: str) -> str:
     return text
 
 
+class _DuplicateKey(Exception):
+    """A JSON object names one key twice: json.loads would keep the last silently."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _duplicate_line(text: str, key: str) -> int | None:
+    """The line of the key's second occurrence (json names no position for it)."""
+    found = list(re.finditer(re.escape(json.dumps(key)) + r"\s*:", text))
+    return text.count("\n", 0, found[1].start()) + 1 if len(found) > 1 else None
+
+
 def parse_json(text: str, *, display: str) -> Any:
-    """JSON -> Python, naming the line and column of a syntax error; NaN is refused."""
+    """JSON -> Python, naming the line and column of a syntax error; NaN and a key written
+    twice in one object are refused."""
 
     def refuse(constant: str) -> Any:
         raise ValueError(constant)
 
     try:
-        return json.loads(text, parse_constant=refuse)
+        return json.loads(text, parse_constant=refuse, object_pairs_hook=_unique_pairs)
+    except _DuplicateKey as exc:
+        raise DataError(
+            f"names the key {shown(exc.key)} twice in one object",
+            file=display,
+            line=_duplicate_line(text, exc.key),
+            hint="keep one: the gate does not guess which value is meant",
+        ) from None
+    except RecursionError:
+        raise DataError("is nested too deeply to be read", file=display) from None
     except json.JSONDecodeError as exc:
         raise DataError(
             f"is not valid JSON: {exc.msg} (column {exc.colno})", file=display, line=exc.lineno
@@ -78,10 +116,24 @@ def parse_json(text: str, *, display: str) -> Any:
 
 
 def parse_yaml(text: str, *, display: str) -> Any:
+    """YAML (safely) -> Python; a key written twice in one mapping is refused, as in JSON."""
     import yaml
 
     try:
-        return yaml.safe_load(text)
+        loader = _unique_key_loader()(text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+    except _DuplicateYamlKey as exc:
+        raise DataError(
+            f"names the key {shown(exc.key)} twice in one mapping (first on line {exc.first})",
+            file=display,
+            line=exc.line,
+            hint="keep one: the gate does not guess which value is meant",
+        ) from None
+    except RecursionError:
+        raise DataError("is nested too deeply to be read", file=display) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -90,6 +142,40 @@ def parse_yaml(text: str, *, display: str) -> Any:
             file=display,
             line=mark.line + 1 if mark else None,
         ) from None
+
+
+class _DuplicateYamlKey(Exception):
+    def __init__(self, key: object, *, line: int, first: int) -> None:
+        super().__init__(key)
+        self.key, self.line, self.first = key, line, first
+
+
+@functools.cache
+def _unique_key_loader() -> Any:
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
+            seen: dict[tuple[str, str], int] = {}
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                    continue  # merge keys and complex keys: the base class handles them
+                key = (key_node.tag, key_node.value)  # 1 and '1' are two keys
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    raise _DuplicateYamlKey(key_node.value, line=line, first=seen[key])
+                seen[key] = line
+            return super().construct_mapping(node, deep=deep)
+
+    return Loader
+
+
+def shown(value: object, *, limit: int = 60) -> str:
+    """A value from a user's file, quoted for a message and cut to `limit` characters."""
+    if isinstance(value, date):  # a YAML date: as written, not datetime.date(2026, 1, 1)
+        value = value.isoformat()
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 @functools.lru_cache(maxsize=64)

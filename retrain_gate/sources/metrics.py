@@ -28,12 +28,20 @@ from typing import Any
 from retrain_gate.errors import DataError
 from retrain_gate.model import Format
 from retrain_gate.sources.files import (
+    FORMAT_SUFFIXES,
     _format_of,
     _real,
     parse_json,
     parse_yaml,
     read_text,
     resolve_inside,
+)
+from retrain_gate.sources.values import (  # re-exported: the readers' public names
+    LARGEST,
+    YEARS,
+    flatten,
+    parse_time,
+    to_number,
 )
 
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T_](\d{2})[:-]?(\d{2})(?:[:-]?(\d{2}))?Z?)?")
@@ -59,73 +67,6 @@ class Record:
     fields: Mapping[str, Any]
     where: str
     time: datetime | None = None  # known from a key or file name
-
-
-def parse_time(value: object, *, where: str) -> datetime:
-    """A date or an ISO 8601 timestamp with time zone -> aware UTC datetime."""
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
-    elif isinstance(value, str) and value.strip():
-        text = value.strip()
-        if len(text) == 10:
-            try:
-                day = date.fromisoformat(text)
-            except ValueError:
-                raise DataError(
-                    f"{text!r} is not a date (expected YYYY-MM-DD)", file=where
-                ) from None
-            return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
-        try:
-            parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
-        except ValueError:
-            raise DataError(
-                f"{text!r} is not a date or an ISO 8601 timestamp", file=where
-            ) from None
-    else:
-        raise DataError(f"the time is missing or not text ({value!r})", file=where)
-    if parsed.tzinfo is None:
-        raise DataError(
-            f"timestamp {value!s} has no time zone",
-            file=where,
-            hint="write it with Z or an offset, e.g. 2026-11-20T06:00:00Z",
-        )
-    return parsed.astimezone(timezone.utc)
-
-
-def flatten(value: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """{"a": {"b": 1}} -> {"a.b": 1}: nested fields by dotted path."""
-    out: dict[str, Any] = {}
-    for key, item in value.items():
-        name = f"{prefix}{key}"
-        if isinstance(item, Mapping):
-            out.update(flatten(item, f"{name}."))
-        else:
-            out[name] = item
-    return out
-
-
-def to_number(value: object, *, metric: str, where: str) -> float | None:
-    """A metric value: a finite number, or None when missing (empty or null)."""
-    if value is None or (isinstance(value, str) and value.strip() == ""):
-        return None
-    if isinstance(value, bool):
-        raise DataError(f"{metric} is {value!r}, not a number", file=where)
-    if isinstance(value, (int, float)):
-        number = float(value)
-    else:
-        try:
-            number = float(str(value).strip())
-        except ValueError:
-            raise DataError(f"{metric} is {value!r}, not a number", file=where) from None
-    if not math.isfinite(number):
-        raise DataError(
-            f"{metric} is {value!r}; NaN and infinity are not metric values",
-            file=where,
-            hint="leave the value empty or null if it is missing",
-        )
-    return number
 
 
 def _records_from_data(data: Any, *, display: str) -> Iterator[Record]:
@@ -166,6 +107,7 @@ def read_records(path: Path, *, display: str, fmt: Format = "auto") -> list[Reco
         reader = csv.DictReader(io.StringIO(text))
         if not reader.fieldnames or any(not (f or "").strip() for f in reader.fieldnames):
             raise DataError("the header row has an empty column name", file=display, line=1)
+        _refuse_repeated_columns(reader.fieldnames, display=display)
         records = []
         for row in reader:
             where = f"{display}:{reader.line_num}"
@@ -203,6 +145,37 @@ def read_records(path: Path, *, display: str, fmt: Format = "auto") -> list[Reco
     return records
 
 
+def _is_member(path: Path, *, root: Path) -> bool:
+    """Whether a glob's match is a per-run file. A folder or broken link named like one (a
+    metric extension or a date in its name) is an error, never skipped: skipping the newest
+    run would decide on yesterday's data without a word. Other folders are left out."""
+    if path.is_file():
+        return True
+    if path.suffix.lower() in FORMAT_SUFFIXES or _DATE_IN_NAME.search(path.name):
+        display = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+        what = "is a folder" if path.is_dir() else "cannot be read (a broken link?)"
+        raise DataError(
+            f"{what}, not a metric file, yet the glob matches it",
+            file=display,
+            hint="remove it, or narrow the glob to the per-run files",
+        )
+    return False
+
+
+def _refuse_repeated_columns(header: Collection[str], *, display: str) -> None:
+    """csv.DictReader keeps the last of two same-named columns silently: refuse it."""
+    names = list(header)
+    for index, name in enumerate(names):
+        if name in names[:index]:
+            raise DataError(
+                f"the header names the column {name!r} twice "
+                f"(columns {names.index(name) + 1} and {index + 1})",
+                file=display,
+                line=1,
+                hint="rename or drop one: the gate does not guess which is meant",
+            )
+
+
 def load_series(
     root: Path,
     pattern: str,
@@ -220,7 +193,7 @@ def load_series(
     root = _real(root)
     if any(ch in pattern for ch in "*?["):
         matches = sorted(globlib.glob(str(root / pattern), recursive=True))
-        paths = [Path(p) for p in matches if Path(p).is_file()]
+        paths = [Path(p) for p in matches if _is_member(Path(p), root=root)]
         for path in paths:  # a glob may follow a link out of the repository
             resolve_inside(root, str(path.relative_to(root)), what="metric file")
         if not paths:
@@ -279,6 +252,8 @@ def _midnight(text: str) -> datetime | None:
         day = date.fromisoformat(text)
     except ValueError:
         return None
+    if day.year not in YEARS:
+        return None  # parse_time words the error
     return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
 
 
@@ -355,8 +330,8 @@ def _clean_csv_series(
             except ValueError:
                 return None
             finite = math.isfinite(sum(v for v in values if v is not None))
-        if not finite:  # NaN or infinity (or a sum too large): the record path decides
-            return None
+        if not finite or max(map(abs, filter(None, values)), default=0) > LARGEST:
+            return None  # NaN, infinity or a value too large: the record path words it
         columns[metric] = values
     for name in presence:  # fields that need only be there (text is fine): 1.0 or None
         if name not in columns:
