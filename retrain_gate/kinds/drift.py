@@ -44,10 +44,15 @@ def evaluate_drift(rule: RuleConfig, ctx: Context) -> Outcome:
     Write one of `psi:`, `ks:` or `js:` with `{reference: FILE, current: FILE}` and
     optionally `feature:` (for files holding several features; without it every feature
     is compared and the largest value counts), `bins:` (default 10, for samples) and
-    `epsilon:` (PSI only, default 1e-4), plus `above: X`. Strict: equal does not fire.
+    `epsilon:` (PSI only), plus `above: X`. Strict: equal does not fire.
     Files hold histograms (`bins` and `counts`, or `categories` and `counts`) or samples
-    (`values`); KS needs samples. See `retrain_gate.drift` for the formulas: PSI uses bin
-    proportions with empty bins replaced by epsilon; JS is the base-2 distance in [0, 1].
+    (`values`); KS needs samples. The formulas are in `retrain_gate.kinds.drift_measures`.
+    PSI = sum (c_i - r_i) ln(c_i / r_i) over the bin proportions; an empty bin counts as
+    half an observation of its side, 1 / (2 n) (the Haldane-Anscombe correction: Haldane,
+    Annals of Human Genetics 20, 1956), so sparse bins at a million values do not read as
+    drift as a fixed 1e-4 does (it stands for 100 observations there); bins empty on both
+    sides add nothing; histograms of proportions (no n) use 1e-4; `epsilon: X` fixes the
+    proportion for both sides. JS is the base-2 distance in [0, 1].
     Missing data: a missing or unreadable file, or a feature absent from one of them,
     makes the rule an error.
     """
@@ -81,7 +86,7 @@ def evaluate_drift(rule: RuleConfig, ctx: Context) -> Outcome:
                 reference[feature],
                 current[feature],
                 bins=int(spec.get("bins", 10)),
-                epsilon=float(spec.get("epsilon", 1e-4)),
+                epsilon=float(spec["epsilon"]) if "epsilon" in spec else None,
             )
         except GateError as exc:
             return error_outcome(rule, str(exc))
