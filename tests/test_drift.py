@@ -13,14 +13,14 @@ from scipy import special, stats
 from scipy.spatial.distance import jensenshannon
 
 from retrain_gate.errors import ConfigError, DataError
+from retrain_gate.kinds import drift_tests
 from retrain_gate.kinds.drift_measures import (
-    _kolmogorov_sf,
     compare,
     js_distance,
-    ks_2samp,
     psi,
     to_histogram,
 )
+from retrain_gate.kinds.drift_tests import kolmogorov_sf as _kolmogorov_sf
 from retrain_gate.sources.distributions import Histogram, Sample, parse_distributions
 
 
@@ -38,6 +38,10 @@ def categorical(labels: Sequence[str], counts: Sequence[float]) -> Histogram:
 
 def sample(values: Sequence[float]) -> Sample:
     return Sample(tuple(float(v) for v in values))
+
+
+def ks_2samp(reference: Sample, current: Sample) -> tuple[float, float]:
+    return drift_tests.ks_2samp(reference.values, current.values)
 
 
 def scipy_psi(

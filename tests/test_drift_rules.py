@@ -3,10 +3,18 @@ sentence a user reads."""
 
 from __future__ import annotations
 
+import json
+import math
 from pathlib import Path
 
+import numpy as np
+import pytest
 import yaml
+from scipy import stats
 
+from retrain_gate.errors import ConfigError
+from retrain_gate.kinds.drift import show_p
+from retrain_gate.report.markdown import outcome_row
 from retrain_gate.results import ModelResult
 from tests.conftest import daily_csv
 from tests.test_drift import t2_histograms
@@ -37,3 +45,90 @@ def test_same_heavy_tailed_distribution_on_1000_bins_does_not_retrain(tmp_path: 
     model = gate_on(tmp_path, fixed, files)
     assert model.decision == "retrain"
     assert model.triggers[0].reason.startswith("PSI 0.10")
+
+
+def shifted_samples(size: int) -> tuple[str, str]:
+    """Two seeded normal samples, the current shifted by 0.1 sd: a clear drift at this size
+    whose KS statistic is small (about 0.04)."""
+    rng = np.random.default_rng(14)
+    reference = rng.normal(0.0, 1.0, size).tolist()
+    current = rng.normal(0.1, 1.0, size).tolist()
+    return json.dumps({"values": reference}), json.dumps({"values": current})
+
+
+def test_ks_by_p_value_fires_where_the_statistic_reads_quiet(tmp_path: Path) -> None:
+    reference, current = shifted_samples(100_000)
+    files = {"drift/ref.json": reference, "drift/cur.json": current}
+    spec = "ks: {reference: drift/ref.json, current: drift/cur.json}"
+    expected = stats.ks_2samp(json.loads(reference)["values"], json.loads(current)["values"])
+    d = f"{expected.statistic:.3f}"
+
+    # `above: 0.05` thresholds D, and says so, with the p-value beside it
+    model = gate_on(tmp_path, f"{{name: d, {spec}, above: 0.05}}", files)
+    (outcome,) = model.triggers
+    assert model.decision == "skip"
+    assert outcome.reason.startswith(f"KS statistic D {d} <= 0.05, p = ")
+
+    # `p_below: 0.05` thresholds p, as Evidently does: drift
+    model = gate_on(tmp_path, f"{{name: d, {spec}, p_below: 0.05}}", files)
+    (outcome,) = model.triggers
+    assert model.decision == "retrain"
+    assert outcome.threshold == "p < 0.05"
+    assert outcome.observed == pytest.approx(expected.pvalue, abs=1e-12)
+    assert outcome.reason == (
+        f"KS p-value {show_p(float(outcome.observed))} < 0.05, D = {expected.statistic:.3g}, "
+        "drift/cur.json vs drift/ref.json"
+    )
+    row = outcome_row(outcome)
+    assert f"| {show_p(float(outcome.observed))} | p &lt; 0.05 |" in row
+
+
+def test_chisquare_by_p_value_on_categorical_counts(tmp_path: Path) -> None:
+    reference = {"features": {"country": {"categories": ["fr", "de"], "counts": [600, 400]}}}
+    current = {"features": {"country": {"categories": ["de", "fr", "it"], "counts": [40, 50, 10]}}}
+    files = {"drift/ref.json": json.dumps(reference), "drift/cur.json": json.dumps(current)}
+    rule = (
+        "{name: c, chisquare: {reference: drift/ref.json, current: drift/cur.json}, p_below: 0.01}"
+    )
+    model = gate_on(tmp_path, rule, files)
+    expected = stats.chi2_contingency([[400, 600, 0], [40, 50, 10]], correction=False)
+    (outcome,) = model.triggers
+    assert model.decision == "retrain"
+    assert outcome.observed == pytest.approx(expected.pvalue, rel=1e-9)
+    assert outcome.reason == (
+        f"chi-square p-value of country {show_p(expected.pvalue)} < 0.01, "
+        f"X² = {expected.statistic:.3g}, drift/cur.json vs drift/ref.json"
+    )
+
+
+def test_wasserstein_above_on_samples(tmp_path: Path) -> None:
+    reference = {"values": [0.0, 1.0, 2.0, 3.0]}  # population sd sqrt(1.25)
+    current = {"values": [1.0, 2.0, 3.0, 4.0]}  # everything moved by 1
+    files = {"drift/ref.json": json.dumps(reference), "drift/cur.json": json.dumps(current)}
+    rule = (
+        "{name: w, wasserstein: {reference: drift/ref.json, current: drift/cur.json}, above: 0.1}"
+    )
+    (outcome,) = gate_on(tmp_path, rule, files).triggers
+    assert outcome.status == "fired"
+    assert outcome.observed == pytest.approx(1 / math.sqrt(1.25), rel=1e-12)
+    assert outcome.reason == (
+        "Wasserstein distance (normalised) 0.894 > 0.1, drift/cur.json vs drift/ref.json"
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "problem"),
+    [
+        ("psi: {reference: r.json, current: c.json}, p_below: 0.05", "psi has no p-value"),
+        ("ks: {reference: r.json, current: c.json}, above: 0.1, p_below: 0.05", "write one of"),
+        ("ks: {reference: r.json, current: c.json}", "write one of `above:`"),
+        ("ks: {reference: r.json, current: c.json}, p_below: 1.5", "1.5"),
+    ],
+)
+def test_drift_thresholds_are_checked_in_the_config(
+    tmp_path: Path, rule: str, problem: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        gate_on(tmp_path, f"{{name: d, {rule}}}", {})
+    assert problem in str(caught.value)
+    assert caught.value.line == 6  # the rule's line in the config

@@ -1,4 +1,5 @@
-"""The drift trigger: a feature's distribution moved from its reference (PSI, KS, JS)."""
+"""The drift trigger: a feature's distribution moved from its reference (PSI, JS, KS, chi-square,
+Wasserstein)."""
 
 from __future__ import annotations
 
@@ -21,10 +22,19 @@ from retrain_gate.kinds.windows import _constant
 from retrain_gate.model import RuleConfig
 from retrain_gate.results import Outcome
 
-DRIFT_METRICS = ("psi", "ks", "js")
+DRIFT_METRICS = ("psi", "ks", "js", "chisquare", "wasserstein")
+# The metrics that are tests, with a p-value: they take `p_below:` as well as `above:`.
+TEST_METRICS = ("ks", "chisquare")
 
 
-_DRIFT_NAMES = {"psi": "PSI", "ks": "KS statistic", "js": "Jensen-Shannon distance"}
+_DRIFT_NAMES = {
+    "psi": "PSI",
+    "ks": "KS",
+    "js": "Jensen-Shannon distance",
+    "chisquare": "chi-square",
+    "wasserstein": "Wasserstein distance (normalised)",
+}
+_STATISTIC = {"ks": "D", "chisquare": "X²"}
 
 
 def _drift_inputs(options: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
@@ -38,21 +48,35 @@ def _drift_inputs(options: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
     return ()
 
 
+def show_p(p_value: float) -> str:
+    """A p-value as people read it: 0.27, 0.0012, 3.1e-08, 0."""
+    return f"{p_value:.3g}" if p_value >= 0.01 else f"{p_value:.2g}"
+
+
 def evaluate_drift(rule: RuleConfig, ctx: Context) -> Outcome:
     """Fires when a feature's distribution drifted from a committed reference.
 
-    Write one of `psi:`, `ks:` or `js:` with `{reference: FILE, current: FILE}` and
-    optionally `feature:` (for files holding several features; without it every feature
-    is compared and the largest value counts), `bins:` (default 10, for samples) and
-    `epsilon:` (PSI only), plus `above: X`. Strict: equal does not fire.
+    Write one of `psi:`, `js:`, `wasserstein:`, `ks:` or `chisquare:` with
+    `{reference: FILE, current: FILE}` and optionally `feature:` (for files holding several
+    features; without it every feature is compared and the most drifted one counts),
+    `bins:` (default 10, for samples) and `epsilon:` (PSI only); then `above: X` (the
+    statistic) or, for the tests `ks` and `chisquare`, `p_below: X` (the p-value; Evidently's
+    KS and chi-square thresholds, 0.05, are p-values). Strict: equal does not fire. Reports
+    show the statistic and, for the tests, the p-value, whichever is compared.
     Files hold histograms (`bins` and `counts`, or `categories` and `counts`) or samples
-    (`values`); KS needs samples. The formulas are in `retrain_gate.kinds.drift_measures`.
+    (`values`); KS and Wasserstein need samples, chi-square counts (not proportions).
+    The formulas are in `retrain_gate.kinds.drift_measures` and `drift_tests`.
     PSI = sum (c_i - r_i) ln(c_i / r_i) over the bin proportions; an empty bin counts as
     half an observation of its side, 1 / (2 n) (the Haldane-Anscombe correction: Haldane,
     Annals of Human Genetics 20, 1956), so sparse bins at a million values do not read as
     drift as a fixed 1e-4 does (it stands for 100 observations there); bins empty on both
     sides add nothing; histograms of proportions (no n) use 1e-4; `epsilon: X` fixes the
-    proportion for both sides. JS is the base-2 distance in [0, 1].
+    proportion for both sides. JS is the base-2 distance in [0, 1]. KS: D, the largest gap
+    between the empirical CDFs, asymptotic p-value. chi-square: the 2 x k homogeneity test
+    of the two sides' counts (scipy's chi2_contingency without continuity correction):
+    unlike a goodness-of-fit test against the reference, it does not take a small
+    reference's noise for drift. Wasserstein: the area between the CDFs divided by the
+    reference's standard deviation (as Evidently; 0.1 is a tenth of a standard deviation).
     Missing data: a missing or unreadable file, or a feature absent from one of them,
     makes the rule an error.
     """
@@ -63,7 +87,8 @@ def evaluate_drift(rule: RuleConfig, ctx: Context) -> Outcome:
 
     metric = next(m for m in DRIFT_METRICS if m in rule.options)
     spec = rule.options[metric]
-    limit = float(rule.options["above"])
+    by_p = "p_below" in rule.options
+    limit = float(rule.options["p_below" if by_p else "above"])
     loaded = []
     for key in ("reference", "current"):
         data = ctx.files.get(str(spec[key]))
@@ -75,13 +100,13 @@ def evaluate_drift(rule: RuleConfig, ctx: Context) -> Outcome:
     features = [wanted] if wanted else sorted(set(reference) & set(current))
     if not features:
         return error_outcome(rule, "the reference and current files share no feature")
-    scores: list[tuple[float, str]] = []
+    scores: list[tuple[float, float, str, Any]] = []
     for feature in features:
         if feature not in reference or feature not in current:
             side = spec["reference"] if feature not in reference else spec["current"]
             return error_outcome(rule, f"feature {feature!r} is not in {side}")
         try:
-            score = drift.compare(
+            measured = drift.measure(
                 metric,  # type: ignore[arg-type]
                 reference[feature],
                 current[feature],
@@ -90,25 +115,66 @@ def evaluate_drift(rule: RuleConfig, ctx: Context) -> Outcome:
             )
         except GateError as exc:
             return error_outcome(rule, str(exc))
-        scores.append((score, feature))
-    score, feature = max(scores)
-    name = _DRIFT_NAMES[metric]
+        p_value = 1.0 if measured.p_value is None else measured.p_value
+        # the most drifted feature: the smallest p-value (ties: the largest statistic)
+        rank = (-p_value, measured.statistic) if by_p else (measured.statistic, -p_value)
+        scores.append((*rank, feature, measured))
+    best = max(scores)
+    feature, measured = best[2], best[3]
+    text, score, fired, threshold = _sentence(metric, measured, limit=limit, by_p=by_p)
     label = f" of {feature}" if feature else ""
-    fired = exceeds(score, limit)
-    others = f" (largest of {len(scores)} features)" if len(scores) > 1 else ""
-    relation = ">" if fired else "<="
-    shown = f"{score:.3f}"
-    if float(shown) == limit and (fired or exceeds(limit, score)):
-        shown = fmt(score, apart_from=limit)  # 0.2504 is not "0.250 > 0.25"
+    others = ""
+    if len(scores) > 1:
+        others = f" ({'most drifted' if by_p else 'largest'} of {len(scores)} features)"
     return outcome(
         rule,
         status="fired" if fired else "quiet",
         observed=score,
-        threshold=f"> {fmt(limit)}",
-        reason=f"{name}{label} {shown} {relation} {fmt(limit)}{others}, "
-        f"{spec['current']} vs {spec['reference']}",
+        threshold=threshold,
+        reason=text.format(label=label) + f"{others}, {spec['current']} vs {spec['reference']}",
         limit=limit,
     )
+
+
+def _sentence(
+    metric: str, measured: Any, *, limit: float, by_p: bool
+) -> tuple[str, float, bool, str]:
+    """(reason with a {label} slot, observed value, fired, threshold text)."""
+    name = _DRIFT_NAMES[metric]
+    if by_p:
+        score = float(measured.p_value)
+        fired = exceeds(limit, score)
+        shown = show_p(score)
+        if float(shown) == limit:
+            shown = fmt(score, apart_from=limit)
+        relation = "<" if fired else ">="
+        statistic = f"{_STATISTIC[metric]} = {measured.statistic:.3g}"
+        text = f"{name} p-value{{label}} {shown} {relation} {fmt(limit)}, {statistic}"
+        return text, score, fired, f"p < {fmt(limit)}"
+    score = float(measured.statistic)
+    fired = exceeds(score, limit)
+    shown = f"{score:.3f}"
+    if float(shown) == limit and (fired or exceeds(limit, score)):
+        shown = fmt(score, apart_from=limit)  # 0.2504 is not "0.250 > 0.25"
+    statistic = f" statistic {_STATISTIC[metric]}" if metric in TEST_METRICS else ""
+    text = f"{name}{statistic}{{label}} {shown} {'>' if fired else '<='} {fmt(limit)}"
+    if measured.p_value is not None:
+        text += f", p = {show_p(measured.p_value)}"
+    return text, score, fired, f"> {fmt(limit)}"
+
+
+def _drift_semantic(options: Mapping[str, Any]) -> list[tuple[str, str]]:
+    problems = _one_of(options, DRIFT_METRICS)
+    if problems:
+        return problems
+    given = [key for key in ("above", "p_below") if key in options]
+    if len(given) != 1:
+        where = given[1] if given else next(m for m in DRIFT_METRICS if m in options)
+        return [(where, "write one of `above:` (the statistic) or `p_below:` (the p-value)")]
+    metric = next(m for m in DRIFT_METRICS if m in options)
+    if given == ["p_below"] and metric not in TEST_METRICS:
+        return [("p_below", f"{metric} has no p-value; `p_below:` is for ks and chisquare")]
+    return []
 
 
 DISTRIBUTION_SPEC: dict[str, Any] = {
@@ -141,11 +207,17 @@ KIND = Kind(
         **COMMON,
         **{m: DISTRIBUTION_SPEC for m in DRIFT_METRICS},
         "above": {"type": "number", "minimum": 0},
+        "p_below": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 1,
+            "description": "Tests (ks, chisquare): fire when the p-value is below this.",
+        },
     },
-    required=("above",),
+    required=(),
     evaluate=evaluate_drift,
     uses_series=False,
     inputs=_drift_inputs,
-    semantic=lambda o: _one_of(o, DRIFT_METRICS),
+    semantic=_drift_semantic,
     statuses=_constant,
 )

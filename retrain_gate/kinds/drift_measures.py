@@ -1,4 +1,4 @@
-"""Distribution drift: committed histograms and samples, compared with PSI, JS distance or KS.
+"""Distribution drift: committed histograms and samples, compared by PSI, JS, KS, chi-square, W1.
 
 What a committed distribution file may hold
 -------------------------------------------
@@ -65,18 +65,7 @@ JS distance (Jensen-Shannon), with m_i = (r_i + c_i) / 2 and log base 2:
 Terms with a zero proportion are 0, so no epsilon is needed. It lies in [0, 1] (0: identical,
 1: no overlap) and equals `scipy.spatial.distance.jensenshannon(r, c, base=2)`.
 
-KS (two-sample Kolmogorov-Smirnov), on raw samples only (histograms are rejected):
-D = sup_x |F_ref(x) - F_cur(x)|, the largest gap between the two empirical CDFs, in [0, 1].
-The p-value is the asymptotic one: with en = n*m / (n+m),
-
-    p = Q_KS(sqrt(en) * D),   Q_KS(x) = 2 * sum_{j>=1} (-1)^(j-1) * exp(-2 j^2 x^2)
-
-(for small x the complementary series 1 - sqrt(2 pi)/x * sum_{j>=1} exp(-(2j-1)^2 pi^2 / (8 x^2))
-is used, so p stays accurate). This is `scipy.special.kolmogorov(sqrt(en) * D)`, NOT the
-p-value `scipy.stats.ks_2samp` reports by default (exact for small samples): with a few dozen
-values per side the two differ noticeably; with thousands they agree closely. D itself equals
-scipy's statistic. `compare("ks", ...)` returns D, so that for every metric a larger number
-means more drift.
+KS, chi-square and Wasserstein: see `retrain_gate.kinds.drift_tests`.
 
 Everything here is pure computation on already-loaded data, O(n log n) in the sample sizes.
 """
@@ -87,15 +76,19 @@ import math
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import partial
 from itertools import pairwise
 from typing import Literal
 
 from retrain_gate.errors import ConfigError, DataError
+from retrain_gate.kinds.drift_tests import chi_square, ks_2samp, normalised_wasserstein
 from retrain_gate.sources.distributions import Distribution, Histogram, Sample, _number
 
-Metric = Literal["psi", "ks", "js"]
-METRICS: tuple[Metric, ...] = ("psi", "ks", "js")
+Metric = Literal["psi", "ks", "js", "chisquare", "wasserstein"]
+METRICS: tuple[Metric, ...] = ("psi", "ks", "js", "chisquare", "wasserstein")
+# The metrics that are tests: they have a p-value (`p_below:`).
+TESTS: tuple[Metric, ...] = ("ks", "chisquare")
 
 # Rule-of-thumb PSI bands (see the module docstring).
 PSI_MODERATE = 0.1
@@ -278,76 +271,47 @@ def js_distance(reference: Histogram, current: Histogram) -> float:
     return math.sqrt(min(max(divergence / 2.0, 0.0), 1.0))
 
 
-def ks_2samp(reference: Sample, current: Sample) -> tuple[float, float]:
-    """Two-sample KS statistic D and its asymptotic p-value (see the module docstring)."""
-    ref = sorted(reference.values)
-    cur = sorted(current.values)
-    n, m = len(ref), len(cur)
-    if n == 0:
-        raise DataError("the reference sample is empty")
-    if m == 0:
-        raise DataError("the current sample is empty")
-    # Merge-walk over distinct values; compare n*m-scaled gaps exactly in integers.
-    # (Written out by hand: this loop is the hot path for a million values per side.)
-    i = j = 0
-    best_gap = 0
-    best = (0, 0)
-    x, y = ref[0], cur[0]
-    while True:
-        value = x if x <= y else y
-        while x <= value:
-            i += 1
-            if i == n:
-                break
-            x = ref[i]
-        while y <= value:
-            j += 1
-            if j == m:
-                break
-            y = cur[j]
-        gap = i * m - j * n
-        if gap < 0:
-            gap = -gap
-        if gap > best_gap:
-            best_gap = gap
-            best = (i, j)
-        if i == n or j == m:
-            break
-    # Past this point one CDF is 1 and the other only climbs towards it: the gap shrinks.
-    statistic = abs(best[0] / n - best[1] / m)
-    effective_n = n * m / (n + m)
-    return statistic, _kolmogorov_sf(math.sqrt(effective_n) * statistic)
+@dataclass(frozen=True)
+class Measured:
+    """One feature's drift: the statistic (larger is more drift) and, for tests, its p-value."""
+
+    statistic: float
+    p_value: float | None = None
 
 
-# Below this x the alternating series converges slowly and loses precision near p = 1.
-_KOLMOGOROV_CUTOVER = 0.82
-
-
-def _kolmogorov_sf(x: float) -> float:
-    """Q_KS(x) = P(K > x) for the Kolmogorov distribution, in [0, 1]."""
-    if not x > 0:
-        return 1.0
-    if x < _KOLMOGOROV_CUTOVER:
-        w = math.pi**2 / (8.0 * x * x)
-        total = 0.0
-        k = 1
-        while True:
-            term = math.exp(-(k * k) * w)
-            total += term
-            if term <= total * 1e-17:
-                break
-            k += 2
-        cdf = math.sqrt(2.0 * math.pi) / x * total
-        return min(max(1.0 - cdf, 0.0), 1.0)
-    total = 0.0
-    sign = 1.0
-    for j in range(1, 101):
-        term = math.exp(-2.0 * j * j * x * x)
-        total += sign * term
-        if term <= abs(total) * 1e-17 or term == 0.0:
-            break
-        sign = -sign
-    return min(max(2.0 * total, 0.0), 1.0)
+def measure(
+    metric: Metric,
+    reference: Distribution,
+    current: Distribution,
+    *,
+    bins: int = 10,
+    epsilon: float | None = None,
+) -> Measured:
+    """The drift of one feature by one metric (formulas in the module docstrings)."""
+    if metric in ("ks", "wasserstein"):
+        name = "KS" if metric == "ks" else "Wasserstein"
+        if not (isinstance(reference, Sample) and isinstance(current, Sample)):
+            raise DataError(
+                f"{name} needs committed samples, not histograms",
+                hint='commit raw values ({"values": [...]}) or use the psi, js or chisquare metric',
+            )
+        if metric == "ks":
+            return Measured(*ks_2samp(reference.values, current.values))
+        return Measured(normalised_wasserstein(reference.values, current.values))
+    if metric not in METRICS:
+        raise ConfigError(f"unknown drift metric {metric!r}; expected one of {', '.join(METRICS)}")
+    ref_hist, cur_hist = to_histogram(reference, current, bins=bins)
+    if metric == "psi":
+        return Measured(psi(ref_hist, cur_hist, epsilon=epsilon))
+    if metric == "js":
+        return Measured(js_distance(ref_hist, cur_hist))
+    for side, histogram in (("reference", ref_hist), ("current", cur_hist)):
+        if not all(count == int(count) for count in histogram.counts):
+            raise DataError(
+                f"chi-square needs counts, but the {side} histogram holds proportions",
+                hint="commit the counts (whole numbers), or use the psi or js metric",
+            )
+    return Measured(*chi_square(ref_hist.counts, cur_hist.counts))
 
 
 def compare(
@@ -358,18 +322,5 @@ def compare(
     bins: int = 10,
     epsilon: float | None = None,
 ) -> float:
-    """One drift number, larger meaning more drift: PSI, JS distance, or the KS statistic D."""
-    if metric == "ks":
-        if not (isinstance(reference, Sample) and isinstance(current, Sample)):
-            raise DataError(
-                "KS needs committed samples, not histograms",
-                hint='commit raw values ({"values": [...]}) or use the psi or js metric',
-            )
-        statistic, _p_value = ks_2samp(reference, current)
-        return statistic
-    if metric not in ("psi", "js"):
-        raise ConfigError(f"unknown drift metric {metric!r}; expected one of psi, ks, js")
-    ref_hist, cur_hist = to_histogram(reference, current, bins=bins)
-    if metric == "psi":
-        return psi(ref_hist, cur_hist, epsilon=epsilon)
-    return js_distance(ref_hist, cur_hist)
+    """One drift number, larger meaning more drift: the statistic of `measure`."""
+    return measure(metric, reference, current, bins=bins, epsilon=epsilon).statistic

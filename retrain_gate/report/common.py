@@ -51,5 +51,7 @@ def show_observed(outcome: Outcome) -> str:
     ):
         return f"{value:+.1%}" if outcome.kind == "data_growth" else f"{value:.1%}"
     if isinstance(value, float) and outcome.kind == "drift":
+        if str(outcome.threshold).startswith("p <"):  # a p-value: 3.1e-08, not 0.000
+            return f"{value:.3g}" if value >= 0.01 else f"{value:.2g}"
         return f"{value:.3f}"
     return show_value(value)
