@@ -21,7 +21,12 @@ from retrain_gate.kinds.drift_measures import (
     to_histogram,
 )
 from retrain_gate.kinds.drift_tests import kolmogorov_sf as _kolmogorov_sf
-from retrain_gate.sources.distributions import Histogram, Sample, parse_distributions
+from retrain_gate.sources.distributions import (
+    Histogram,
+    Sample,
+    Unreadable,
+    parse_distributions,
+)
 
 
 def numeric(edges: Sequence[float], counts: Sequence[float]) -> Histogram:
@@ -406,10 +411,12 @@ BAD_FILES = [
     ({"values": []}, "'values' is empty; a sample needs at least one value"),
     ([], "'values' is empty"),
     ({"values": [1, 2, "3"]}, "values[2] is a string ('3'), not a number"),
-    ({"values": [1, None]}, "values[1] is null, not a number"),
+    ({"values": [None, float("nan")]}, "'values' is empty (2 missing)"),
+    ({"values": [1, {"a": 1}]}, "values[1] is a mapping, not a number"),
+    (["fr", None, 3], "values[2] is int 3, not a label (a string) like values[0]"),
     ({"values": [1, True]}, "values[1] is a boolean (true), not a number"),
     ({"values": [0.5, float("-inf")]}, "values[1] is -inf; it must be finite"),
-    ({"values": [0.5, float("nan")]}, "values[1] is NaN"),
+    ({"bins": [0, None, 2], "counts": [1, 1]}, "bins[1] is null, not a number"),
     ({"values": "1, 2, 3"}, "'values' must be a list of numbers, got a string"),
     ({"values": [1, 2], "counts": [1, 2]}, "'values' and 'counts' together"),
     ({"bins": [0, 1], "values": [1]}, "ambiguous distribution: it has 'bins', 'values'"),
@@ -430,20 +437,30 @@ BAD_FILES = [
 ]
 
 
+def parse_error(data: object) -> DataError:
+    """The error of a bad file, or of its one bad feature (the others stay readable)."""
+    try:
+        parsed = parse_distributions(data, source="drift/current.json")
+    except DataError as error:
+        return error
+    (bad,) = [f for f in parsed.values() if isinstance(f, Unreadable)]
+    return bad.error
+
+
 @pytest.mark.parametrize(("data", "problem"), BAD_FILES)
 def test_parse_errors_name_the_file_and_the_problem(data: object, problem: str) -> None:
-    with pytest.raises(DataError) as error:
-        parse_distributions(data, source="drift/current.json")
-    assert error.value.file == "drift/current.json"
-    assert str(error.value).startswith("drift/current.json: ")
-    assert problem in str(error.value)
+    error = parse_error(data)
+    assert error.file == "drift/current.json"
+    assert str(error).startswith("drift/current.json: ")
+    assert problem in str(error)
 
 
 def test_parse_error_hints_at_the_accepted_shapes() -> None:
     with pytest.raises(DataError) as error:
-        parse_distributions({"histogram": [1, 2]}, source="d.yaml")
+        # ({"histogram": [1, 2]} is pandas' to_dict('list'): a feature named histogram)
+        parse_distributions({"histogram": "1, 2"}, source="d.yaml")
     assert error.value.hint is not None
-    for shape in ('"bins"', '"categories"', '"values"', '"features"', "plain list"):
+    for shape in ('"bins"', '"categories"', '"values"', '"features"', "plain list", "records"):
         assert shape in error.value.hint
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from retrain_gate.kinds.base import (
     COMMON,
+    MISSING,
     Context,
     Kind,
     _one_of,
@@ -63,8 +64,11 @@ def evaluate_drift(rule: RuleConfig, ctx: Context) -> Outcome:
     statistic) or, for the tests `ks` and `chisquare`, `p_below: X` (the p-value; Evidently's
     KS and chi-square thresholds, 0.05, are p-values). Strict: equal does not fire. Reports
     show the statistic and, for the tests, the p-value, whichever is compared.
-    Files hold histograms (`bins` and `counts`, or `categories` and `counts`) or samples
-    (`values`); KS and Wasserstein need samples, chi-square counts (not proportions).
+    Files (JSON, YAML, CSV) hold histograms (`bins` and `counts`, or `categories` and
+    `counts`; open outer bins as null, "-inf"/"inf" or -Infinity) or samples (`values`, or
+    a plain list, of numbers or of labels), or several features (`features:`, or pandas'
+    value_counts().to_json(), to_dict('list'), to_json(orient='records'), or a CSV with a
+    header row); KS and Wasserstein need numeric samples, chi-square counts.
     The formulas are in `retrain_gate.kinds.drift_measures` and `drift_tests`.
     PSI = sum (c_i - r_i) ln(c_i / r_i) over the bin proportions; an empty bin counts as
     half an observation of its side, 1 / (2 n) (the Haldane-Anscombe correction: Haldane,
@@ -78,7 +82,11 @@ def evaluate_drift(rule: RuleConfig, ctx: Context) -> Outcome:
     reference's noise for drift. Wasserstein: the area between the CDFs divided by the
     reference's standard deviation (as Evidently; 0.1 is a tenth of a standard deviation).
     Missing data: a missing or unreadable file, or a feature absent from one of them,
-    makes the rule an error.
+    makes the rule an error; so does bad data in a feature the rule compares (bad data in
+    another feature of the same file does not affect it). Missing values in samples (null,
+    NaN, an empty CSV cell) make the rule an error saying how many (`missing: error`, the
+    default: a current sample that is half NaN is a broken pipeline, not a distribution),
+    or are dropped, the reason saying how many (`missing: ignore`, as Evidently does).
     """
     from retrain_gate.errors import GateError
     from retrain_gate.kinds import (
@@ -101,10 +109,14 @@ def evaluate_drift(rule: RuleConfig, ctx: Context) -> Outcome:
     if not features:
         return error_outcome(rule, "the reference and current files share no feature")
     scores: list[tuple[float, float, str, Any]] = []
+    dropped = 0
     for feature in features:
         if feature not in reference or feature not in current:
             side = spec["reference"] if feature not in reference else spec["current"]
             return error_outcome(rule, f"feature {feature!r} is not in {side}")
+        if problem := feature_problem(reference[feature], current[feature], missing=rule.missing):
+            return error_outcome(rule, problem)
+        dropped += reference[feature].missing + current[feature].missing
         try:
             measured = drift.measure(
                 metric,  # type: ignore[arg-type]
@@ -131,9 +143,31 @@ def evaluate_drift(rule: RuleConfig, ctx: Context) -> Outcome:
         status="fired" if fired else "quiet",
         observed=score,
         threshold=threshold,
-        reason=text.format(label=label) + f"{others}, {spec['current']} vs {spec['reference']}",
+        reason=text.format(label=label)
+        + f"{others}, {spec['current']} vs {spec['reference']}{dropped_text(dropped)}",
         limit=limit,
     )
+
+
+def feature_problem(reference: Any, current: Any, *, missing: str) -> str | None:
+    """Why one feature cannot be compared: bad data (its file's own message), or missing
+    values when `missing: error`."""
+    from retrain_gate.sources.distributions import Unreadable
+
+    for side in (reference, current):
+        if isinstance(side, Unreadable):
+            return str(side.error)
+    if missing == "error" and reference.missing + current.missing:
+        return (
+            f"{reference.missing + current.missing} missing values (null or NaN): "
+            f"{reference.missing} in the reference, {current.missing} in the current "
+            "(`missing: ignore` drops them and compares the rest)"
+        )
+    return None
+
+
+def dropped_text(count: int) -> str:
+    return f"; {count:,} missing value{'s' if count != 1 else ''} dropped" if count else ""
 
 
 def _sentence(
@@ -205,6 +239,7 @@ KIND = Kind(
     keys=DRIFT_METRICS,
     options={
         **COMMON,
+        "missing": MISSING,
         **{m: DISTRIBUTION_SPEC for m in DRIFT_METRICS},
         "above": {"type": "number", "minimum": 0},
         "p_below": {

@@ -2,19 +2,29 @@
 
 What a committed distribution file may hold
 -------------------------------------------
-A file (JSON or YAML) holds one distribution or several named ones:
+A file (JSON, YAML or CSV) holds one distribution or several named ones:
 
     {"bins": [0, 10, 20, 40], "counts": [120, 340, 95]}   # numeric histogram: k+1 edges, k counts
     {"categories": ["web", "ios"], "counts": [700, 300]}  # categorical: k labels, k counts
     {"values": [1.0, 2.5, 2.7]}                           # a raw sample
-    [1.0, 2.5, 2.7]                                       # a raw sample, written as a plain list
+    [1.0, 2.5, 2.7]  or  ["fr", "de", "fr"]               # a raw sample of numbers or of labels
     {"features": {"age": {...}, "country": {...}}}        # several features, each one of the above
+    {"fr": 600, "de": 400}                        # pandas value_counts().to_json(): categorical
+    {"age": [31, 45], "country": ["fr", "de"]}    # pandas to_dict('list'): one sample per feature
+    [{"age": 31, "country": "fr"}, ...]           # pandas to_json(orient='records')
+    age,country / 31,fr / 45,de                   # a CSV: a header row, one sample per column
 
 A single distribution may carry `"feature": "age"` to name it. Other keys (notes, timestamps) are
 ignored. Counts may be any non-negative numbers (raw counts or proportions); they are normalised
 to proportions before comparing. Bin edges must be strictly increasing; the outer edges may be
-`-.inf` / `.inf`. NaN or infinite counts and values, negative counts, all-zero counts and empty
-samples are errors naming the file, the feature and the entry.
+open: `-.inf` / `.inf` in YAML, and in JSON `null`, the strings "-inf" / "inf", or -Infinity /
+Infinity as Python's json.dump writes them. A sample of labels is counted into a categorical
+histogram. In samples, null, NaN and empty CSV cells are missing: dropped and counted (the rule
+decides, by `missing:`, whether that is an error). NaN or infinite counts, infinite values,
+negative counts, all-zero counts, empty samples and samples mixing numbers and labels are errors
+naming the file, the feature and the entry; in a file holding several features such an error
+belongs to that feature only. A mapping of lists is read as to_dict('list') unless a key is one
+of bins, categories, values, counts, edges or feature.
 
 Bringing two distributions onto the same bins
 ---------------------------------------------

@@ -54,14 +54,15 @@ def read_text(path: Path, *, display: str) -> str:
     return text
 
 
-def parse_json(text: str, *, display: str) -> Any:
-    """JSON -> Python, naming the line and column of a syntax error; NaN is refused."""
+def parse_json(text: str, *, display: str, constants: bool = False) -> Any:
+    """JSON -> Python, naming the line and column of a syntax error; NaN and Infinity are
+    refused unless `constants` (distributions: the reader says what they may be)."""
 
     def refuse(constant: str) -> Any:
         raise ValueError(constant)
 
     try:
-        return json.loads(text, parse_constant=refuse)
+        return json.loads(text) if constants else json.loads(text, parse_constant=refuse)
     except json.JSONDecodeError as exc:
         raise DataError(
             f"is not valid JSON: {exc.msg} (column {exc.colno})", file=display, line=exc.lineno
