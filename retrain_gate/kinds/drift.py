@@ -81,6 +81,16 @@ def evaluate_drift(rule: RuleConfig, ctx: Context) -> Outcome:
     unlike a goodness-of-fit test against the reference, it does not take a small
     reference's noise for drift. Wasserstein: the area between the CDFs divided by the
     reference's standard deviation (as Evidently; 0.1 is a tenth of a standard deviation).
+    `convention: evidently` reproduces Evidently's numbers and verdicts for teams that
+    migrate: its bins for samples (equal-width Sturges bins over both samples, or one bin per
+    value up to 20 distinct reference values), its empty-bin rule (the side's smallest
+    proportion / 10^6, or 1e-4), natural-log JS, chi-square as goodness of fit against the
+    reference, and its comparisons (>= for distances). The defaults differ where they are
+    better: quantile bins of the reference give every bin data (equal-width bins leave
+    heavy tails in one or two bins and miss shifts there), the 1 / (2 n) empty bin scales
+    with the sample, base-2 JS lies in [0, 1], and the homogeneity chi-square does not take
+    a small reference's noise for drift. The KS p-value stays asymptotic (scipy, which
+    Evidently calls, is exact below 10,000 values: the two differ only near the threshold).
     Missing data: a missing or unreadable file, or a feature absent from one of them,
     makes the rule an error; so does bad data in a feature the rule compares (bad data in
     another feature of the same file does not affect it). Missing values in samples (null,
@@ -96,6 +106,7 @@ def evaluate_drift(rule: RuleConfig, ctx: Context) -> Outcome:
     metric = next(m for m in DRIFT_METRICS if m in rule.options)
     spec = rule.options[metric]
     by_p = "p_below" in rule.options
+    convention = rule.options.get("convention", "retrain-gate")
     limit = float(rule.options["p_below" if by_p else "above"])
     loaded = []
     for key in ("reference", "current"):
@@ -124,6 +135,7 @@ def evaluate_drift(rule: RuleConfig, ctx: Context) -> Outcome:
                 current[feature],
                 bins=int(spec.get("bins", 10)),
                 epsilon=float(spec["epsilon"]) if "epsilon" in spec else None,
+                convention=convention,
             )
         except GateError as exc:
             return error_outcome(rule, str(exc))
@@ -133,7 +145,9 @@ def evaluate_drift(rule: RuleConfig, ctx: Context) -> Outcome:
         scores.append((*rank, feature, measured))
     best = max(scores)
     feature, measured = best[2], best[3]
-    text, score, fired, threshold = _sentence(metric, measured, limit=limit, by_p=by_p)
+    text, score, fired, threshold = sentence(
+        metric, measured, limit=limit, by_p=by_p, evidently=convention == "evidently"
+    )
     label = f" of {feature}" if feature else ""
     others = ""
     if len(scores) > 1:
@@ -170,31 +184,43 @@ def dropped_text(count: int) -> str:
     return f"; {count:,} missing value{'s' if count != 1 else ''} dropped" if count else ""
 
 
-def _sentence(
-    metric: str, measured: Any, *, limit: float, by_p: bool
+def sentence(
+    metric: str, measured: Any, *, limit: float, by_p: bool, evidently: bool = False
 ) -> tuple[str, float, bool, str]:
-    """(reason with a {label} slot, observed value, fired, threshold text)."""
+    """(reason with a {label} slot, observed value, fired, threshold text). Strict, or with
+    `evidently`, Evidently's comparisons: >= for distances, <= for KS's p, < for chi-square's."""
     name = _DRIFT_NAMES[metric]
     if by_p:
         score = float(measured.p_value)
-        fired = exceeds(limit, score)
+        inclusive = evidently and metric == "ks"
+        fired = score <= limit if inclusive else exceeds(limit, score)
+        below = "<=" if inclusive else "<"
         shown = show_p(score)
-        if float(shown) == limit:
+        if float(shown) == limit and score != limit:
             shown = fmt(score, apart_from=limit)
-        relation = "<" if fired else ">="
+        relation = below if fired else (">" if inclusive else ">=")
         statistic = f"{_STATISTIC[metric]} = {measured.statistic:.3g}"
         text = f"{name} p-value{{label}} {shown} {relation} {fmt(limit)}, {statistic}"
-        return text, score, fired, f"p < {fmt(limit)}"
+        return text, score, fired, f"p {below} {fmt(limit)}"
     score = float(measured.statistic)
-    fired = exceeds(score, limit)
+    fired = score >= limit if evidently else exceeds(score, limit)
+    above = ">=" if evidently else ">"
     shown = f"{score:.3f}"
-    if float(shown) == limit and (fired or exceeds(limit, score)):
+    if float(shown) == limit and score != limit:
         shown = fmt(score, apart_from=limit)  # 0.2504 is not "0.250 > 0.25"
+    relation = above if fired else ("<" if evidently else "<=")
     statistic = f" statistic {_STATISTIC[metric]}" if metric in TEST_METRICS else ""
-    text = f"{name}{statistic}{{label}} {shown} {'>' if fired else '<='} {fmt(limit)}"
+    text = f"{name}{statistic}{{label}} {shown} {relation} {fmt(limit)}"
     if measured.p_value is not None:
         text += f", p = {show_p(measured.p_value)}"
-    return text, score, fired, f"> {fmt(limit)}"
+    return text, score, fired, f"{above} {fmt(limit)}"
+
+
+CONVENTION: dict[str, Any] = {
+    "enum": ["retrain-gate", "evidently"],
+    "description": "Whose binning, empty-bin rule, JS logarithm, chi-square and comparisons: "
+    "retrain-gate's (default) or Evidently's, to get its numbers and verdicts.",
+}
 
 
 def _drift_semantic(options: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -240,6 +266,7 @@ KIND = Kind(
     options={
         **COMMON,
         "missing": MISSING,
+        "convention": CONVENTION,
         **{m: DISTRIBUTION_SPEC for m in DRIFT_METRICS},
         "above": {"type": "number", "minimum": 0},
         "p_below": {

@@ -97,6 +97,8 @@ from retrain_gate.sources.distributions import Distribution, Histogram, Sample, 
 
 Metric = Literal["psi", "ks", "js", "chisquare", "wasserstein"]
 METRICS: tuple[Metric, ...] = ("psi", "ks", "js", "chisquare", "wasserstein")
+# Whose binning and formulas: retrain-gate's own, or Evidently's (for teams that migrate).
+Convention = Literal["retrain-gate", "evidently"]
 # The metrics that are tests: they have a p-value (`p_below:`).
 TESTS: tuple[Metric, ...] = ("ks", "chisquare")
 
@@ -138,7 +140,7 @@ def to_histogram(
     reference_counts = tuple(float(b - a) for a, b in pairwise(positions))
     return (
         Histogram(edges=edges, categories=None, counts=reference_counts),
-        Histogram(edges=edges, categories=None, counts=_count_in_bins(inner, current.values)),
+        Histogram(edges=edges, categories=None, counts=count_in_bins(inner, current.values)),
     )
 
 
@@ -163,7 +165,7 @@ def _quantile_edges(ordered: Sequence[float], *, bins: int) -> tuple[float, ...]
     return tuple(edges)
 
 
-def _count_in_bins(inner_edges: Sequence[float], values: Sequence[float]) -> tuple[float, ...]:
+def count_in_bins(inner_edges: Sequence[float], values: Sequence[float]) -> tuple[float, ...]:
     """Counts per bin; values beyond the outer edges fall in the first / last bin."""
     tally = Counter(map(partial(bisect_right, inner_edges), values))
     return tuple(float(tally.get(index, 0)) for index in range(len(inner_edges) + 1))
@@ -178,7 +180,7 @@ def _bin_on(histogram: Histogram, sample: Sample, *, side: str) -> Histogram:
         )
     if not sample.values:
         raise DataError(f"the {side} sample is empty")
-    counts = _count_in_bins(histogram.edges[1:-1], sample.values)
+    counts = count_in_bins(histogram.edges[1:-1], sample.values)
     return Histogram(edges=histogram.edges, categories=None, counts=counts)
 
 
@@ -296,8 +298,10 @@ def measure(
     *,
     bins: int = 10,
     epsilon: float | None = None,
+    convention: Convention = "retrain-gate",
 ) -> Measured:
-    """The drift of one feature by one metric (formulas in the module docstrings)."""
+    """The drift of one feature by one metric (formulas in the module docstrings);
+    `convention="evidently"`: Evidently's binning and formulas (`drift_evidently`)."""
     if metric in ("ks", "wasserstein"):
         name = "KS" if metric == "ks" else "Wasserstein"
         if not (isinstance(reference, Sample) and isinstance(current, Sample)):
@@ -310,18 +314,29 @@ def measure(
         return Measured(normalised_wasserstein(reference.values, current.values))
     if metric not in METRICS:
         raise ConfigError(f"unknown drift metric {metric!r}; expected one of {', '.join(METRICS)}")
-    ref_hist, cur_hist = to_histogram(reference, current, bins=bins)
-    if metric == "psi":
-        return Measured(psi(ref_hist, cur_hist, epsilon=epsilon))
-    if metric == "js":
-        return Measured(js_distance(ref_hist, cur_hist))
+    if convention == "evidently":
+        from retrain_gate.kinds import drift_evidently as evidently
+
+        ref_hist, cur_hist = _align_histograms(*evidently.histograms(reference, current))
+        if metric == "psi":
+            return Measured(evidently.psi(ref_hist, cur_hist))
+        if metric == "js":
+            return Measured(evidently.js_distance(ref_hist, cur_hist))
+    else:
+        ref_hist, cur_hist = to_histogram(reference, current, bins=bins)
+        if metric == "psi":
+            return Measured(psi(ref_hist, cur_hist, epsilon=epsilon))
+        if metric == "js":
+            return Measured(js_distance(ref_hist, cur_hist))
     for side, histogram in (("reference", ref_hist), ("current", cur_hist)):
         if not all(count == int(count) for count in histogram.counts):
             raise DataError(
                 f"chi-square needs counts, but the {side} histogram holds proportions",
                 hint="commit the counts (whole numbers), or use the psi or js metric",
             )
-    return Measured(*chi_square(ref_hist.counts, cur_hist.counts))
+    return Measured(
+        *chi_square(ref_hist.counts, cur_hist.counts, goodness_of_fit=convention == "evidently")
+    )
 
 
 def compare(

@@ -103,8 +103,8 @@ def parse_distributions(
         isinstance(data, Mapping)
         and data
         and not _RESERVED & set(data)
-        and all(isinstance(v, (list, tuple)) for v in data.values())
-    ):  # pandas' to_dict('list'): {feature: [values]}
+        and all(isinstance(v, (list, tuple, Mapping)) for v in data.values())
+    ):  # pandas' to_dict('list'): {feature: [values]} (or {feature: distribution})
         return _parse_features(data, source=source, rows=rows)
 
     name = ""
