@@ -55,6 +55,18 @@ def choose(reference: Any, current: Any) -> str:
     return "chisquare" if whole and reference.total <= SMALL else "js"
 
 
+def _distinct(reference: Any, current: Any) -> int:
+    """Distinct values (samples) or categories seen (histograms) on either side."""
+    from retrain_gate.sources.distributions import Sample
+
+    if isinstance(reference, Sample) and isinstance(current, Sample):
+        return len(set(reference.values) | set(current.values))
+    if reference.categories is None or current.categories is None:
+        return len(reference.counts)
+    seen = (label for h in (reference, current) for label, n in zip(h.categories, h.counts) if n)
+    return len(set(seen))
+
+
 def evaluate_dataset_drift(rule: RuleConfig, ctx: Context) -> Outcome:
     """Fires when enough features drifted: a share (Evidently's `drift_share`) or a count.
 
@@ -121,15 +133,18 @@ def evaluate_dataset_drift(rule: RuleConfig, ctx: Context) -> Outcome:
         default = JS_BASE_2 if test == "js" and not evidently else DEFAULT_LIMITS[test]
         limit = float(own.get("p_below" if by_p else "above", default))
         try:
-            if test == "chisquare" and not evidently and isinstance(ref, Sample):
+            few = isinstance(ref, Sample) and _distinct(ref, cur) <= FEW_VALUES
+            if few and test in ("psi", "js", "chisquare"):
                 ref, cur = drift_evidently.by_value(ref, cur)  # few values: one bin each
+            # Evidently's z-test on two values is the 2 x 2 homogeneity chi-square
+            two = test == "chisquare" and _distinct(ref, cur) <= 2
             measured = drift.measure(
                 test,  # type: ignore[arg-type]
                 ref,
                 cur,
                 bins=int(spec.get("bins", 10)),
                 epsilon=float(spec["epsilon"]) if "epsilon" in spec else None,
-                convention=convention,
+                convention="retrain-gate" if two else convention,
             )
         except GateError as exc:
             return error_outcome(rule, f"feature {name!r}: {exc}")
