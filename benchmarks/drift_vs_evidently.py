@@ -13,7 +13,8 @@ time):
 
 Both tools run the same test with the same threshold: KS with p < 0.05 (`--test ks`, Evidently's
 p <= 0.05), or the normalised Wasserstein distance above 0.1 (`--test wasserstein`, Evidently's
-default for numeric columns over 1,000 rows, >= 0.1); the verdicts are printed side by side.
+default for numeric columns over 1,000 rows, >= 0.1), or PSI on Evidently's bins
+(`--test psi`, `convention: evidently`, >= 0.1); the verdicts are printed side by side.
 
     python benchmarks/drift_vs_evidently.py [--sizes 100000 1000000] [--repeat 3] [--test ks]
 """
@@ -36,6 +37,9 @@ REPO = HERE.parent
 RULES = {
     "ks": "ks: {reference: drift/ref.json, current: drift/cur.json}, p_below: 0.05",
     "wasserstein": "wasserstein: {reference: drift/ref.json, current: drift/cur.json}, above: 0.1",
+    # Evidently's Sturges bins and empty-bin rule, >= 0.1: its numbers exactly
+    "psi": "psi: {reference: drift/ref.json, current: drift/cur.json}, above: 0.1, "
+    "convention: evidently",
 }
 FLOOR = """
 import json, sys

@@ -13,6 +13,7 @@ from scipy import special, stats
 from scipy.spatial.distance import jensenshannon
 
 from retrain_gate.errors import ConfigError
+from retrain_gate.report.markdown import outcome_row
 from retrain_gate.results import ModelResult
 from tests.conftest import daily_csv
 from tests.test_rules import run_gate
@@ -61,6 +62,7 @@ def test_half_the_features_drifted_fires_at_drift_share_one_half(tmp_path: Path)
     age_ref, age_cur = reference["age"], current["age"]
     w = stats.wasserstein_distance(age_ref, age_cur) / np.std(age_ref)
     js = jensenshannon([3000, 1500, 500], [1500, 1500, 2000], base=2)
+    assert "| 50% | &gt;= 50% of features | 🔥 fired |" in outcome_row(outcome)
     assert outcome.reason == (
         "2 of 4 features drifted (50%) >= 50%: "
         f"age (Wasserstein distance (normalised) {w:.3f} > 0.1); "

@@ -249,9 +249,14 @@ def sample_of(
     """A sample: numbers (a `Sample`) or labels (counted into a categorical `Histogram`).
     Nulls and NaNs are missing: dropped and counted. Mixing numbers and labels is an error."""
     at = position or (lambda index: f"{field}[{index}]")
-    if set(map(type, raw)) <= {int, float}:  # the common case, at C speed
+    types = set(map(type, raw))
+    if types <= {int, float}:  # the common case, at C speed
         try:
-            numbers = tuple(map(float, cast("Sequence[float]", raw)))
+            numbers = (
+                tuple(cast("Sequence[float]", raw))
+                if types == {float}  # already floats: no conversion
+                else tuple(map(float, cast("Sequence[float]", raw)))
+            )
         except OverflowError:
             numbers = None
         if numbers is not None and all(map(math.isfinite, numbers)):
