@@ -122,3 +122,31 @@ def test_measure_wasserstein_needs_samples() -> None:
     histogram = Histogram(edges=(0.0, 1.0), categories=None, counts=(1.0,))
     with pytest.raises(DataError, match="Wasserstein needs committed samples"):
         measure("wasserstein", histogram, Sample((1.0,)))
+
+
+def _big_cases() -> dict[str, tuple[list[float], list[float]]]:
+    rng = random.Random(21)
+    same = [rng.gauss(0, 1) for _ in range(30_000)]
+    return {
+        "shifted": (same, [rng.gauss(0.05, 1) for _ in range(25_000)]),
+        "same distribution": (same, [rng.gauss(0, 1) for _ in range(30_000)]),
+        "identical": (same, list(same)),
+        "heavy ties": (
+            [float(rng.randint(0, 40)) for _ in range(40_000)],
+            [float(rng.randint(1, 41)) for _ in range(15_000)],
+        ),
+        "ties at grid values": ([float(i // 300) for i in range(30_000)], [5.0] * 9000),
+        "disjoint": ([rng.random() for _ in range(20_000)], [2 + rng.random() for _ in range(9)]),
+        "tail only": (same, [*same[:20_000], *[10.0] * 500]),
+        "tiny current": (same, [0.1]),
+    }
+
+
+@pytest.mark.parametrize("name", list(_big_cases()))
+def test_ks_statistic_on_large_samples_matches_scipy(name: str) -> None:
+    from retrain_gate.kinds.drift_tests import ks_2samp
+
+    # above 20,000 values the walk is pruned by bounds from a grid: still exact
+    reference, current = _big_cases()[name]
+    statistic, _p = ks_2samp(reference, current)
+    assert statistic == pytest.approx(stats.ks_2samp(reference, current).statistic, abs=1e-15)

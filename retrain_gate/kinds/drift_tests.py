@@ -9,7 +9,11 @@ en = n*m / (n+m),
 (for small x the complementary series 1 - sqrt(2 pi)/x * sum_{j>=1} exp(-(2j-1)^2 pi^2 / (8 x^2))
 is used, so p stays accurate). This is `scipy.special.kolmogorov(sqrt(en) * D)`, NOT the
 p-value `scipy.stats.ks_2samp` reports by default for small samples (exact): with a few dozen
-values per side the two differ noticeably; with thousands they agree closely.
+values per side the two differ noticeably; with thousands they agree closely. From 20,000
+values the walk over the merged samples is pruned, still exactly: the gaps at every 256th
+reference value bound the gap between them, and only intervals whose bound beats the best gap
+found are walked (about a tenth of a million values for a shifted sample; all of them when the
+two are the same distribution).
 
 Chi-square, on counts (histograms of whole counts, or samples binned or counted by value):
 
@@ -36,7 +40,9 @@ a tenth of a standard deviation on average.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
+from functools import partial
 
 from retrain_gate.errors import DataError
 
@@ -53,11 +59,24 @@ def ks_2samp(reference: Sequence[float], current: Sequence[float]) -> tuple[floa
         raise DataError("the reference sample is empty")
     if m == 0:
         raise DataError("the current sample is empty")
-    # Merge-walk over distinct values; compare n*m-scaled gaps exactly in integers.
+    gap = _largest_gap(ref, cur) if n + m >= _PRUNE_FROM else _walk(ref, cur)
+    statistic = gap / (n * m)
+    effective_n = n * m / (n + m)
+    return statistic, kolmogorov_sf(math.sqrt(effective_n) * statistic)
+
+
+# From this many values the walk is pruned (`_largest_gap`); one grid point per _STEP values.
+_PRUNE_FROM = 20_000
+_STEP = 256
+
+
+def _walk(ref: Sequence[float], cur: Sequence[float]) -> int:
+    """max |i m - j n| over the distinct values, i and j the counts of values <= each one:
+    n m times D. Compared exactly in integers."""
     # (Written out by hand: this loop is the hot path for a million values per side.)
+    n, m = len(ref), len(cur)
     i = j = 0
-    best_gap = 0
-    best = (0, 0)
+    best = 0
     x, y = ref[0], cur[0]
     while True:
         value = x if x <= y else y
@@ -74,15 +93,60 @@ def ks_2samp(reference: Sequence[float], current: Sequence[float]) -> tuple[floa
         gap = i * m - j * n
         if gap < 0:
             gap = -gap
-        if gap > best_gap:
-            best_gap = gap
-            best = (i, j)
+        if gap > best:
+            best = gap
         if i == n or j == m:
+            # past this point one CDF is 1 and the other only climbs towards it
+            return best
+
+
+def _largest_gap(ref: Sequence[float], cur: Sequence[float]) -> int:
+    """What `_walk` returns, walking only where the largest gap can be: the exact gaps at a
+    grid of reference values bound the gap between two grid values (the counts there lie
+    between the counts at its ends), and an interval whose bound does not beat the best
+    exact gap found is skipped."""
+    n, m = len(ref), len(cur)
+    grid = ref[_STEP - 1 :: _STEP]
+    refs = [*map(partial(bisect_right, ref), grid), n]  # counts of values <= each grid value
+    curs = [*map(partial(bisect_right, cur), grid), m]
+    best = max(abs(i * m - j * n) for i, j in zip(refs, curs))
+    intervals = []
+    low_i = low_j = 0
+    for i, j in zip(refs, curs):
+        bound = max(i * m - low_j * n, j * n - low_i * m)
+        if bound > best:
+            intervals.append((bound, low_i, i, low_j, j))
+        low_i, low_j = i, j
+    for bound, low_i, high_i, low_j, high_j in sorted(intervals, reverse=True):
+        if bound <= best:
             break
-    # Past this point one CDF is 1 and the other only climbs towards it: the gap shrinks.
-    statistic = abs(best[0] / n - best[1] / m)
-    effective_n = n * m / (n + m)
-    return statistic, kolmogorov_sf(math.sqrt(effective_n) * statistic)
+        best = max(best, _walk_between(ref, cur, low_i, high_i, low_j, high_j))
+    return best
+
+
+def _walk_between(
+    ref: Sequence[float], cur: Sequence[float], i: int, i_end: int, j: int, j_end: int
+) -> int:
+    """`_walk` over ref[i:i_end] and cur[j:j_end], the values of one interval, i and j
+    counting the values below it."""
+    n, m = len(ref), len(cur)
+    best = 0
+    x = ref[i] if i < i_end else math.inf
+    y = cur[j] if j < j_end else math.inf
+    while i < i_end or j < j_end:
+        value = x if x <= y else y
+        while x <= value:
+            i += 1
+            x = ref[i] if i < i_end else math.inf
+        while y <= value:
+            j += 1
+            y = cur[j] if j < j_end else math.inf
+        gap = i * m - j * n
+        if gap < 0:
+            gap = -gap
+        if gap > best:
+            best = gap
+    return best
 
 
 # Below this x the alternating series converges slowly and loses precision near p = 1.
