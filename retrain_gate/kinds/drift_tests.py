@@ -12,8 +12,8 @@ p-value `scipy.stats.ks_2samp` reports by default for small samples (exact): wit
 values per side the two differ noticeably; with thousands they agree closely. From 20,000
 values the walk over the merged samples is pruned, still exactly: the gaps at every 256th
 reference value bound the gap between them, and only intervals whose bound beats the best gap
-found are walked (about a tenth of a million values for a shifted sample; all of them when the
-two are the same distribution).
+found are walked (4% of the values of two 1M-value normal samples 0.05 sd apart, 9% of two
+samples of the same distribution).
 
 Chi-square, on counts (histograms of whole counts, or samples binned or counted by value):
 
