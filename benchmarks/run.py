@@ -16,7 +16,8 @@ Generates (deterministically, into a temporary folder) repositories with
   of every file as Python floats, as the floor holds them);
 - drift: KS, PSI and JS on `--drift-values` values per side
   (`retrain_gate.kinds.drift_measures`), against sorting the two samples, and at a quarter
-  of the size to show O(n log n);
+  of the size to show O(n log n) (against Evidently, in fresh processes:
+  `benchmarks/drift_vs_evidently.py`);
 - installing the package into a fresh virtual environment from a local wheel folder, against
   installing its three dependencies alone.
 

@@ -307,7 +307,8 @@ def test_a_drift_rule_with_two_metrics(tmp_path: Path) -> None:
     rule = "      - {name: d, psi: {reference: r.json, current: c.json}, "
     rule += "js: {reference: r.json, current: c.json}, above: 0.25}\n"
     assert config_error(tmp_path, HEAD + "    triggers:\n" + rule) == (
-        "retrain-gate.yml:6:66: models.m.triggers[0].js: write only one of psi, ks, js"
+        "retrain-gate.yml:6:66: models.m.triggers[0].js: "
+        "write only one of psi, ks, js, chisquare, wasserstein"
     )
 
 

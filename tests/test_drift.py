@@ -13,15 +13,20 @@ from scipy import special, stats
 from scipy.spatial.distance import jensenshannon
 
 from retrain_gate.errors import ConfigError, DataError
+from retrain_gate.kinds import drift_tests
 from retrain_gate.kinds.drift_measures import (
-    _kolmogorov_sf,
     compare,
     js_distance,
-    ks_2samp,
     psi,
     to_histogram,
 )
-from retrain_gate.sources.distributions import Histogram, Sample, parse_distributions
+from retrain_gate.kinds.drift_tests import kolmogorov_sf as _kolmogorov_sf
+from retrain_gate.sources.distributions import (
+    Histogram,
+    Sample,
+    Unreadable,
+    parse_distributions,
+)
 
 
 def numeric(edges: Sequence[float], counts: Sequence[float]) -> Histogram:
@@ -40,14 +45,23 @@ def sample(values: Sequence[float]) -> Sample:
     return Sample(tuple(float(v) for v in values))
 
 
-def scipy_psi(reference: Sequence[float], current: Sequence[float], epsilon: float = 1e-4) -> float:
-    """Independent PSI: symmetric relative entropy on epsilon-substituted proportions."""
+def ks_2samp(reference: Sample, current: Sample) -> tuple[float, float]:
+    return drift_tests.ks_2samp(reference.values, current.values)
+
+
+def scipy_psi(
+    reference: Sequence[float], current: Sequence[float], epsilon: float | None = None
+) -> float:
+    """Independent PSI: symmetric relative entropy on substituted proportions (an empty bin is
+    `epsilon`, or else half an observation of its side); bins empty on both sides dropped."""
     ref = np.asarray(reference, dtype=float)
     cur = np.asarray(current, dtype=float)
-    ref = ref / ref.sum()
-    cur = cur / cur.sum()
-    ref[ref == 0] = epsilon
-    cur[cur == 0] = epsilon
+    kept = (ref > 0) | (cur > 0)
+    ref_floor = epsilon if epsilon is not None else 0.5 / ref.sum()
+    cur_floor = epsilon if epsilon is not None else 0.5 / cur.sum()
+    ref, cur = ref[kept] / ref.sum(), cur[kept] / cur.sum()
+    ref[ref == 0] = ref_floor
+    cur[cur == 0] = cur_floor
     return float(np.sum(special.rel_entr(cur, ref) + special.rel_entr(ref, cur)))
 
 
@@ -148,7 +162,7 @@ PSI_CASES = [
     ([10, 20, 30, 40], [12, 18, 33, 37]),
     ([5, 0, 3, 2], [1, 4, 0, 5]),
     ([100, 0, 0, 1], [0, 50, 50, 1]),
-    ([0.1, 0.2, 0.7], [0.3, 0.3, 0.4]),
+    ([100, 0, 0, 1, 0], [0, 500, 50, 1, 0]),  # different n; the last bin is empty on both
 ]
 
 
@@ -159,6 +173,16 @@ def test_psi_matches_relative_entropy_reference(
     edges = list(range(len(reference) + 1))
     result = psi(numeric(edges, reference), numeric(edges, current))
     assert result == pytest.approx(scipy_psi(reference, current), abs=1e-9)
+    fixed = psi(numeric(edges, reference), numeric(edges, current), epsilon=1e-4)
+    assert fixed == pytest.approx(scipy_psi(reference, current, epsilon=1e-4), abs=1e-9)
+
+
+def test_psi_on_proportions_uses_the_fixed_epsilon() -> None:
+    # counts that are not whole numbers are proportions: no n, so empty bins become 1e-4
+    edges = [0, 1, 2, 3]
+    reference, current = [0.5, 0.5, 0.0], [0.3, 0.3, 0.4]
+    result = psi(numeric(edges, reference), numeric(edges, current))
+    assert result == pytest.approx(scipy_psi(reference, current, epsilon=1e-4), abs=1e-12)
 
 
 def test_psi_epsilon_replaces_zero_proportions_without_renormalising() -> None:
@@ -177,7 +201,30 @@ def test_psi_hand_computed_example() -> None:
     # = 0.06931472 + 0.69008475 + 0.08109302 = 0.84049249
     reference = numeric([0, 1, 2, 3, 4], [10, 0, 30, 60])
     current = numeric([0, 1, 2, 3, 4], [20, 10, 30, 40])
-    assert psi(reference, current) == pytest.approx(0.840492492047943, abs=1e-12)
+    assert psi(reference, current, epsilon=1e-4) == pytest.approx(0.840492492047943, abs=1e-12)
+    # by default the empty bin is half an observation of the reference's 100: 0.005
+    # 0.1*ln 2 + 0.095*ln 20 + 0 + (-0.2)*ln(2/3) = 0.06931472 + 0.28459457 + 0.08109302
+    assert psi(reference, current) == pytest.approx(0.4350023056652565, abs=1e-12)
+
+
+def t2_histograms() -> tuple[list[float], list[float], list[float]]:
+    """Two seeded 1M-value samples of Student's t(2), on 1,000 bins (998 equal-width inner
+    bins over [-120, 120], open outer ones): the same distribution, sparse tails."""
+    rng = np.random.default_rng(2026)
+    edges = np.concatenate([[-np.inf], np.linspace(-120, 120, 999), [np.inf]])
+    reference = np.histogram(rng.standard_t(2, 1_000_000), edges)[0]
+    current = np.histogram(rng.standard_t(2, 1_000_000), edges)[0]
+    return [float(e) for e in edges], [int(c) for c in reference], [int(c) for c in current]
+
+
+def test_psi_does_not_see_drift_in_sparse_bins_of_the_same_heavy_tailed_distribution() -> None:
+    edges, reference, current = t2_histograms()
+    assert len(reference) == 1000 and reference.count(0) > 100  # sparse tails
+    ref, cur = numeric(edges, reference), numeric(edges, current)
+    # a fixed 1e-4 stands for 100 observations at 1M: it reads the sparse bins as drift
+    assert psi(ref, cur, epsilon=1e-4) > 0.1
+    assert psi(ref, cur) < 0.01
+    assert psi(ref, cur) == pytest.approx(scipy_psi(reference, current), rel=1e-9)
 
 
 def test_psi_identical_is_zero() -> None:
@@ -364,10 +411,12 @@ BAD_FILES = [
     ({"values": []}, "'values' is empty; a sample needs at least one value"),
     ([], "'values' is empty"),
     ({"values": [1, 2, "3"]}, "values[2] is a string ('3'), not a number"),
-    ({"values": [1, None]}, "values[1] is null, not a number"),
+    ({"values": [None, float("nan")]}, "'values' is empty (2 missing)"),
+    ({"values": [1, {"a": 1}]}, "values[1] is a mapping, not a number"),
+    (["fr", None, 3], "values[2] is int 3, not a label (a string) like values[0]"),
     ({"values": [1, True]}, "values[1] is a boolean (true), not a number"),
     ({"values": [0.5, float("-inf")]}, "values[1] is -inf; it must be finite"),
-    ({"values": [0.5, float("nan")]}, "values[1] is NaN"),
+    ({"bins": [0, None, 2], "counts": [1, 1]}, "bins[1] is null, not a number"),
     ({"values": "1, 2, 3"}, "'values' must be a list of numbers, got a string"),
     ({"values": [1, 2], "counts": [1, 2]}, "'values' and 'counts' together"),
     ({"bins": [0, 1], "values": [1]}, "ambiguous distribution: it has 'bins', 'values'"),
@@ -388,20 +437,30 @@ BAD_FILES = [
 ]
 
 
+def parse_error(data: object) -> DataError:
+    """The error of a bad file, or of its one bad feature (the others stay readable)."""
+    try:
+        parsed = parse_distributions(data, source="drift/current.json")
+    except DataError as error:
+        return error
+    (bad,) = [f for f in parsed.values() if isinstance(f, Unreadable)]
+    return bad.error
+
+
 @pytest.mark.parametrize(("data", "problem"), BAD_FILES)
 def test_parse_errors_name_the_file_and_the_problem(data: object, problem: str) -> None:
-    with pytest.raises(DataError) as error:
-        parse_distributions(data, source="drift/current.json")
-    assert error.value.file == "drift/current.json"
-    assert str(error.value).startswith("drift/current.json: ")
-    assert problem in str(error.value)
+    error = parse_error(data)
+    assert error.file == "drift/current.json"
+    assert str(error).startswith("drift/current.json: ")
+    assert problem in str(error)
 
 
 def test_parse_error_hints_at_the_accepted_shapes() -> None:
     with pytest.raises(DataError) as error:
-        parse_distributions({"histogram": [1, 2]}, source="d.yaml")
+        # ({"histogram": [1, 2]} is pandas' to_dict('list'): a feature named histogram)
+        parse_distributions({"histogram": "1, 2"}, source="d.yaml")
     assert error.value.hint is not None
-    for shape in ('"bins"', '"categories"', '"values"', '"features"', "plain list"):
+    for shape in ('"bins"', '"categories"', '"values"', '"features"', "plain list", "records"):
         assert shape in error.value.hint
 
 

@@ -714,7 +714,8 @@ def test_ks_on_committed_samples_compares_every_feature(tmp_path: Path) -> None:
         "fired",
         0.5,
         "> 0.25",
-        "KS statistic of b 0.500 > 0.25 (largest of 2 features), data/cur.json vs data/ref.json",
+        "KS statistic D of b 0.500 > 0.25, p = 0.699 (largest of 2 features), "
+        "data/cur.json vs data/ref.json",
     )
 
 

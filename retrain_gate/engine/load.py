@@ -121,15 +121,28 @@ def read_input(path: Path, display: str, kind: str) -> object:
     if kind == "records":
         return [(r.where, dict(_unflatten(r.fields))) for r in read_records(path, display=display)]
     text = read_text(path, display=display)
+    if kind == "distribution":
+        from retrain_gate.sources import distributions as drift
+
+        if path.suffix.lower() == ".csv":
+            from retrain_gate.sources.tables import parse_csv
+
+            columns = parse_csv(text, source=display)
+            return drift.parse_distributions(
+                columns, source=display, rows=lambda index: f"line {index + 2}"
+            )
+        # NaN (missing) and -Infinity (an open bin) are what Python's json.dump writes
+        data = (
+            parse_yaml(text, display=display)
+            if path.suffix in (".yml", ".yaml")
+            else parse_json(text, display=display, constants=True)
+        )
+        return drift.parse_distributions(data, source=display)
     data = (
         parse_yaml(text, display=display)
         if path.suffix in (".yml", ".yaml")
         else parse_json(text, display=display)
     )
-    if kind == "distribution":
-        from retrain_gate.sources import distributions as drift
-
-        return drift.parse_distributions(data, source=display)
     if not isinstance(data, Mapping):
         raise DataError("is not a JSON object", file=display)
     return data

@@ -17,6 +17,7 @@ from retrain_gate.kinds import (
     anomaly,
     baseline_change,
     data_growth,
+    dataset_drift,
     drift,
     freshness,
     gaps,
@@ -39,6 +40,7 @@ TRIGGERS: dict[str, Kind] = {
         data_growth.KIND,
         model_age.KIND,
         drift.KIND,
+        dataset_drift.KIND,
         anomaly.KIND,
         group.KIND,
     )

@@ -1,20 +1,30 @@
-"""Distribution drift: committed histograms and samples, compared with PSI, JS distance or KS.
+"""Distribution drift: committed histograms and samples, compared by PSI, JS, KS, chi-square, W1.
 
 What a committed distribution file may hold
 -------------------------------------------
-A file (JSON or YAML) holds one distribution or several named ones:
+A file (JSON, YAML or CSV) holds one distribution or several named ones:
 
     {"bins": [0, 10, 20, 40], "counts": [120, 340, 95]}   # numeric histogram: k+1 edges, k counts
     {"categories": ["web", "ios"], "counts": [700, 300]}  # categorical: k labels, k counts
     {"values": [1.0, 2.5, 2.7]}                           # a raw sample
-    [1.0, 2.5, 2.7]                                       # a raw sample, written as a plain list
+    [1.0, 2.5, 2.7]  or  ["fr", "de", "fr"]               # a raw sample of numbers or of labels
     {"features": {"age": {...}, "country": {...}}}        # several features, each one of the above
+    {"fr": 600, "de": 400}                        # pandas value_counts().to_json(): categorical
+    {"age": [31, 45], "country": ["fr", "de"]}    # pandas to_dict('list'): one sample per feature
+    [{"age": 31, "country": "fr"}, ...]           # pandas to_json(orient='records')
+    age,country / 31,fr / 45,de                   # a CSV: a header row, one sample per column
 
 A single distribution may carry `"feature": "age"` to name it. Other keys (notes, timestamps) are
 ignored. Counts may be any non-negative numbers (raw counts or proportions); they are normalised
 to proportions before comparing. Bin edges must be strictly increasing; the outer edges may be
-`-.inf` / `.inf`. NaN or infinite counts and values, negative counts, all-zero counts and empty
-samples are errors naming the file, the feature and the entry.
+open: `-.inf` / `.inf` in YAML, and in JSON `null`, the strings "-inf" / "inf", or -Infinity /
+Infinity as Python's json.dump writes them. A sample of labels is counted into a categorical
+histogram. In samples, null, NaN and empty CSV cells are missing: dropped and counted (the rule
+decides, by `missing:`, whether that is an error). NaN or infinite counts, infinite values,
+negative counts, all-zero counts, empty samples and samples mixing numbers and labels are errors
+naming the file, the feature and the entry; in a file holding several features such an error
+belongs to that feature only. A mapping of lists is read as to_dict('list') unless a key is one
+of bins, categories, values, counts, edges or feature.
 
 Bringing two distributions onto the same bins
 ---------------------------------------------
@@ -39,10 +49,24 @@ PSI (population stability index), over bin proportions r_i (reference) and c_i (
 
     PSI = sum_i (c_i - r_i) * ln(c_i / r_i)
 
-A proportion that is exactly 0 is replaced by `epsilon` (default 1e-4) before the sum, so an
-empty bin gives a large but finite term; proportions are NOT renormalised after the
-replacement. PSI is 0 for identical distributions and symmetric in the two sides. Rule of thumb:
-below 0.1 no shift, 0.1 to 0.25 a moderate shift, above 0.25 a major shift.
+An empty bin would make a term infinite, so its proportion is replaced before the sum
+(proportions are NOT renormalised after the replacement):
+
+    empty r_i -> 1 / (2 n),   empty c_i -> 1 / (2 m)      (n, m: the two sides' counts)
+
+that is, an empty bin counts as half an observation: the Haldane-Anscombe correction for the
+logarithm of a frequency ratio (J. B. S. Haldane, "The estimation and significance of the
+logarithm of a ratio of frequencies", Annals of Human Genetics 20, 1956; F. J. Anscombe,
+"On estimating binomial response relations", Biometrika 43, 1956). It scales with the sample:
+a fixed epsilon of 1e-4 stands for 100 observations at n = 1M, and sparse bins of two samples
+of the same heavy-tailed distribution then read as drift (PSI 0.104 for two 1M-value samples of
+Student's t(2) on 1,000 bins; 0.001 with 1 / (2 n)). A bin empty on both sides adds nothing.
+A histogram of proportions (counts that are not whole numbers) has no n: its empty bins become
+1e-4. The `epsilon` option replaces both rules with one fixed proportion. PSI is 0 for identical
+distributions and symmetric in the two sides. Rule of thumb: below 0.1 no shift, 0.1 to 0.25 a
+moderate shift, above 0.25 a major shift. Under no drift PSI is not 0 but about
+(k - 1) * (1/n + 1/m) on k bins (it is then close to a chi-square over n m / (n + m)): with
+100,000 categories and 1M values a side that is 0.2, so compare such features by a test.
 
 JS distance (Jensen-Shannon), with m_i = (r_i + c_i) / 2 and log base 2:
 
@@ -51,18 +75,7 @@ JS distance (Jensen-Shannon), with m_i = (r_i + c_i) / 2 and log base 2:
 Terms with a zero proportion are 0, so no epsilon is needed. It lies in [0, 1] (0: identical,
 1: no overlap) and equals `scipy.spatial.distance.jensenshannon(r, c, base=2)`.
 
-KS (two-sample Kolmogorov-Smirnov), on raw samples only (histograms are rejected):
-D = sup_x |F_ref(x) - F_cur(x)|, the largest gap between the two empirical CDFs, in [0, 1].
-The p-value is the asymptotic one: with en = n*m / (n+m),
-
-    p = Q_KS(sqrt(en) * D),   Q_KS(x) = 2 * sum_{j>=1} (-1)^(j-1) * exp(-2 j^2 x^2)
-
-(for small x the complementary series 1 - sqrt(2 pi)/x * sum_{j>=1} exp(-(2j-1)^2 pi^2 / (8 x^2))
-is used, so p stays accurate). This is `scipy.special.kolmogorov(sqrt(en) * D)`, NOT the
-p-value `scipy.stats.ks_2samp` reports by default (exact for small samples): with a few dozen
-values per side the two differ noticeably; with thousands they agree closely. D itself equals
-scipy's statistic. `compare("ks", ...)` returns D, so that for every metric a larger number
-means more drift.
+KS, chi-square and Wasserstein: see `retrain_gate.kinds.drift_tests`.
 
 Everything here is pure computation on already-loaded data, O(n log n) in the sample sizes.
 """
@@ -73,19 +86,27 @@ import math
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import partial
 from itertools import pairwise
 from typing import Literal
 
 from retrain_gate.errors import ConfigError, DataError
+from retrain_gate.kinds.drift_tests import chi_square, ks_2samp, normalised_wasserstein
 from retrain_gate.sources.distributions import Distribution, Histogram, Sample, _number
 
-Metric = Literal["psi", "ks", "js"]
-METRICS: tuple[Metric, ...] = ("psi", "ks", "js")
+Metric = Literal["psi", "ks", "js", "chisquare", "wasserstein"]
+METRICS: tuple[Metric, ...] = ("psi", "ks", "js", "chisquare", "wasserstein")
+# Whose binning and formulas: retrain-gate's own, or Evidently's (for teams that migrate).
+Convention = Literal["retrain-gate", "evidently"]
+# The metrics that are tests: they have a p-value (`p_below:`).
+TESTS: tuple[Metric, ...] = ("ks", "chisquare")
 
 # Rule-of-thumb PSI bands (see the module docstring).
 PSI_MODERATE = 0.1
 PSI_MAJOR = 0.25
+# The empty-bin proportion when a histogram holds proportions, not counts (no n to scale by).
+FIXED_EPSILON = 1e-4
 
 
 # --------------------------------------------------------------------------- parsing
@@ -119,7 +140,7 @@ def to_histogram(
     reference_counts = tuple(float(b - a) for a, b in pairwise(positions))
     return (
         Histogram(edges=edges, categories=None, counts=reference_counts),
-        Histogram(edges=edges, categories=None, counts=_count_in_bins(inner, current.values)),
+        Histogram(edges=edges, categories=None, counts=count_in_bins(inner, current.values)),
     )
 
 
@@ -144,7 +165,7 @@ def _quantile_edges(ordered: Sequence[float], *, bins: int) -> tuple[float, ...]
     return tuple(edges)
 
 
-def _count_in_bins(inner_edges: Sequence[float], values: Sequence[float]) -> tuple[float, ...]:
+def count_in_bins(inner_edges: Sequence[float], values: Sequence[float]) -> tuple[float, ...]:
     """Counts per bin; values beyond the outer edges fall in the first / last bin."""
     tally = Counter(map(partial(bisect_right, inner_edges), values))
     return tuple(float(tally.get(index, 0)) for index in range(len(inner_edges) + 1))
@@ -159,7 +180,7 @@ def _bin_on(histogram: Histogram, sample: Sample, *, side: str) -> Histogram:
         )
     if not sample.values:
         raise DataError(f"the {side} sample is empty")
-    counts = _count_in_bins(histogram.edges[1:-1], sample.values)
+    counts = count_in_bins(histogram.edges[1:-1], sample.values)
     return Histogram(edges=histogram.edges, categories=None, counts=counts)
 
 
@@ -218,14 +239,31 @@ def _check_bins(bins: int) -> None:
 # --------------------------------------------------------------------------- metrics
 
 
-def psi(reference: Histogram, current: Histogram, *, epsilon: float = 1e-4) -> float:
-    """Population stability index; zero proportions become `epsilon`, not renormalised."""
-    if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float)) or not 0 < epsilon < 1:
+def psi(reference: Histogram, current: Histogram, *, epsilon: float | None = None) -> float:
+    """Population stability index. An empty bin's proportion becomes `epsilon` when given,
+    otherwise half an observation of its side (1 / (2 n)); bins empty on both sides add 0."""
+    if epsilon is not None and (
+        isinstance(epsilon, bool) or not isinstance(epsilon, (int, float)) or not 0 < epsilon < 1
+    ):
         raise ConfigError(f"epsilon must be a number between 0 and 1, got {epsilon!r}")
     reference, current = _align_histograms(reference, current)
-    ref = [p if p > 0 else epsilon for p in _proportions(reference, side="reference")]
-    cur = [p if p > 0 else epsilon for p in _proportions(current, side="current")]
-    return math.fsum((c - r) * math.log(c / r) for r, c in zip(ref, cur))
+    ref = _proportions(reference, side="reference")
+    cur = _proportions(current, side="current")
+    ref_floor = epsilon if epsilon is not None else empty_bin_proportion(reference)
+    cur_floor = epsilon if epsilon is not None else empty_bin_proportion(current)
+    return math.fsum(
+        (c - r) * math.log(c / r)
+        for r, c in ((r or ref_floor, c or cur_floor) for r, c in zip(ref, cur) if r > 0 or c > 0)
+    )
+
+
+def empty_bin_proportion(histogram: Histogram) -> float:
+    """Half an observation, 1 / (2 n), when the counts are whole numbers (n their sum): the
+    Haldane-Anscombe correction. Proportions carry no n: the fixed `FIXED_EPSILON` then."""
+    total = histogram.total
+    if total >= 1 and all(count == int(count) for count in histogram.counts):
+        return 0.5 / total
+    return FIXED_EPSILON
 
 
 def js_distance(reference: Histogram, current: Histogram) -> float:
@@ -245,76 +283,60 @@ def js_distance(reference: Histogram, current: Histogram) -> float:
     return math.sqrt(min(max(divergence / 2.0, 0.0), 1.0))
 
 
-def ks_2samp(reference: Sample, current: Sample) -> tuple[float, float]:
-    """Two-sample KS statistic D and its asymptotic p-value (see the module docstring)."""
-    ref = sorted(reference.values)
-    cur = sorted(current.values)
-    n, m = len(ref), len(cur)
-    if n == 0:
-        raise DataError("the reference sample is empty")
-    if m == 0:
-        raise DataError("the current sample is empty")
-    # Merge-walk over distinct values; compare n*m-scaled gaps exactly in integers.
-    # (Written out by hand: this loop is the hot path for a million values per side.)
-    i = j = 0
-    best_gap = 0
-    best = (0, 0)
-    x, y = ref[0], cur[0]
-    while True:
-        value = x if x <= y else y
-        while x <= value:
-            i += 1
-            if i == n:
-                break
-            x = ref[i]
-        while y <= value:
-            j += 1
-            if j == m:
-                break
-            y = cur[j]
-        gap = i * m - j * n
-        if gap < 0:
-            gap = -gap
-        if gap > best_gap:
-            best_gap = gap
-            best = (i, j)
-        if i == n or j == m:
-            break
-    # Past this point one CDF is 1 and the other only climbs towards it: the gap shrinks.
-    statistic = abs(best[0] / n - best[1] / m)
-    effective_n = n * m / (n + m)
-    return statistic, _kolmogorov_sf(math.sqrt(effective_n) * statistic)
+@dataclass(frozen=True)
+class Measured:
+    """One feature's drift: the statistic (larger is more drift) and, for tests, its p-value."""
+
+    statistic: float
+    p_value: float | None = None
 
 
-# Below this x the alternating series converges slowly and loses precision near p = 1.
-_KOLMOGOROV_CUTOVER = 0.82
+def measure(
+    metric: Metric,
+    reference: Distribution,
+    current: Distribution,
+    *,
+    bins: int = 10,
+    epsilon: float | None = None,
+    convention: Convention = "retrain-gate",
+) -> Measured:
+    """The drift of one feature by one metric (formulas in the module docstrings);
+    `convention="evidently"`: Evidently's binning and formulas (`drift_evidently`)."""
+    if metric in ("ks", "wasserstein"):
+        name = "KS" if metric == "ks" else "Wasserstein"
+        if not (isinstance(reference, Sample) and isinstance(current, Sample)):
+            raise DataError(
+                f"{name} needs committed samples, not histograms",
+                hint='commit raw values ({"values": [...]}) or use the psi, js or chisquare metric',
+            )
+        if metric == "ks":
+            return Measured(*ks_2samp(reference.values, current.values))
+        return Measured(normalised_wasserstein(reference.values, current.values))
+    if metric not in METRICS:
+        raise ConfigError(f"unknown drift metric {metric!r}; expected one of {', '.join(METRICS)}")
+    if convention == "evidently":
+        from retrain_gate.kinds import drift_evidently as evidently
 
-
-def _kolmogorov_sf(x: float) -> float:
-    """Q_KS(x) = P(K > x) for the Kolmogorov distribution, in [0, 1]."""
-    if not x > 0:
-        return 1.0
-    if x < _KOLMOGOROV_CUTOVER:
-        w = math.pi**2 / (8.0 * x * x)
-        total = 0.0
-        k = 1
-        while True:
-            term = math.exp(-(k * k) * w)
-            total += term
-            if term <= total * 1e-17:
-                break
-            k += 2
-        cdf = math.sqrt(2.0 * math.pi) / x * total
-        return min(max(1.0 - cdf, 0.0), 1.0)
-    total = 0.0
-    sign = 1.0
-    for j in range(1, 101):
-        term = math.exp(-2.0 * j * j * x * x)
-        total += sign * term
-        if term <= abs(total) * 1e-17 or term == 0.0:
-            break
-        sign = -sign
-    return min(max(2.0 * total, 0.0), 1.0)
+        ref_hist, cur_hist = _align_histograms(*evidently.histograms(reference, current))
+        if metric == "psi":
+            return Measured(evidently.psi(ref_hist, cur_hist))
+        if metric == "js":
+            return Measured(evidently.js_distance(ref_hist, cur_hist))
+    else:
+        ref_hist, cur_hist = to_histogram(reference, current, bins=bins)
+        if metric == "psi":
+            return Measured(psi(ref_hist, cur_hist, epsilon=epsilon))
+        if metric == "js":
+            return Measured(js_distance(ref_hist, cur_hist))
+    for side, histogram in (("reference", ref_hist), ("current", cur_hist)):
+        if not all(count == int(count) for count in histogram.counts):
+            raise DataError(
+                f"chi-square needs counts, but the {side} histogram holds proportions",
+                hint="commit the counts (whole numbers), or use the psi or js metric",
+            )
+    return Measured(
+        *chi_square(ref_hist.counts, cur_hist.counts, goodness_of_fit=convention == "evidently")
+    )
 
 
 def compare(
@@ -323,20 +345,7 @@ def compare(
     current: Distribution,
     *,
     bins: int = 10,
-    epsilon: float = 1e-4,
+    epsilon: float | None = None,
 ) -> float:
-    """One drift number, larger meaning more drift: PSI, JS distance, or the KS statistic D."""
-    if metric == "ks":
-        if not (isinstance(reference, Sample) and isinstance(current, Sample)):
-            raise DataError(
-                "KS needs committed samples, not histograms",
-                hint='commit raw values ({"values": [...]}) or use the psi or js metric',
-            )
-        statistic, _p_value = ks_2samp(reference, current)
-        return statistic
-    if metric not in ("psi", "js"):
-        raise ConfigError(f"unknown drift metric {metric!r}; expected one of psi, ks, js")
-    ref_hist, cur_hist = to_histogram(reference, current, bins=bins)
-    if metric == "psi":
-        return psi(ref_hist, cur_hist, epsilon=epsilon)
-    return js_distance(ref_hist, cur_hist)
+    """One drift number, larger meaning more drift: the statistic of `measure`."""
+    return measure(metric, reference, current, bins=bins, epsilon=epsilon).statistic

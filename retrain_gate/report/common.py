@@ -50,6 +50,14 @@ def show_observed(outcome: Outcome) -> str:
         and "%" in str(outcome.threshold)
     ):
         return f"{value:+.1%}" if outcome.kind == "data_growth" else f"{value:.1%}"
+    if (
+        isinstance(value, float)
+        and outcome.kind == "dataset_drift"
+        and "%" in str(outcome.threshold)
+    ):  # the share of features that drifted
+        return f"{value:.0%}"
     if isinstance(value, float) and outcome.kind == "drift":
+        if str(outcome.threshold).startswith("p <"):  # a p-value: 3.1e-08, not 0.000
+            return f"{value:.3g}" if value >= 0.01 else f"{value:.2g}"
         return f"{value:.3f}"
     return show_value(value)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from retrain_gate.errors import DataError
 
 _SHAPES = (
     '{"bins": [...], "counts": [...]}, {"categories": [...], "counts": [...]}, '
-    '{"values": [...]}, {"features": {name: ...}} or a plain list of numbers'
+    '{"values": [...]}, {"features": {name: ...}}, a plain list of numbers or labels, '
+    "{label: count} (pandas value_counts), {name: [values]} (to_dict('list')) or "
+    "records [{name: value}, ...]"
 )
 
 
@@ -22,6 +25,7 @@ class Histogram:
     edges: tuple[float, ...] | None
     categories: tuple[str, ...] | None
     counts: tuple[float, ...]
+    missing: int = 0  # values dropped as missing (a categorical sample's nulls)
 
     def __post_init__(self) -> None:
         # Programming errors only: user data is checked (with its file) by parse_distributions.
@@ -45,19 +49,40 @@ class Histogram:
 
 @dataclass(frozen=True)
 class Sample:
-    """Raw observed values (finite numbers)."""
+    """Raw observed values (finite numbers); `missing` counts the nulls and NaNs dropped."""
 
     values: tuple[float, ...]
+    missing: int = 0
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A feature whose data is bad: only the rules that read this feature are errors."""
+
+    error: DataError
 
 
 Distribution = Histogram | Sample
+Feature = Distribution | Unreadable
+
+# Keys that make a mapping one distribution (never a mapping of feature names).
+_RESERVED = frozenset({"bins", "categories", "values", "counts", "edges", "feature"})
 
 
-def parse_distributions(data: object, *, source: str) -> dict[str, Distribution]:
+def parse_distributions(
+    data: object, *, source: str, rows: _Position | None = None
+) -> dict[str, Feature]:
     """Parse a committed distribution file's content into {feature name: distribution}.
 
     A single unnamed distribution gets the key "". `source` is the file name used in errors.
+    A bad feature of a file holding several becomes `Unreadable`: the rules reading the
+    other features are unaffected. `rows` names a sample's entries in errors (a CSV's lines).
     """
+    if isinstance(data, list) and data and all(isinstance(row, Mapping) for row in data):
+        from retrain_gate.sources.tables import records_to_columns  # orient='records'
+
+        columns = records_to_columns(data, source=source)
+        return _parse_features(columns, source=source, rows=lambda index: f"record {index}")
     if isinstance(data, Mapping) and "features" in data:
         clashing = sorted(str(k) for k in data if k in ("feature", "bins", "categories", "values"))
         if clashing:
@@ -73,22 +98,14 @@ def parse_distributions(data: object, *, source: str) -> dict[str, Distribution]
                 f"got {_kind(features)}",
                 file=source,
             )
-        if not features:
-            raise DataError("'features' is empty; name at least one feature", file=source)
-        parsed: dict[str, Distribution] = {}
-        for name, entry in features.items():
-            if not isinstance(name, str) or not name:
-                raise DataError(
-                    f"feature names must be non-empty strings, got {name!r}", file=source
-                )
-            if isinstance(entry, Mapping) and "feature" in entry and entry["feature"] != name:
-                raise DataError(
-                    f"feature {name!r}: its 'feature' key says {entry['feature']!r}",
-                    file=source,
-                    hint="drop the inner 'feature' key or make the two names agree",
-                )
-            parsed[name] = _parse_one(entry, feature=name, source=source)
-        return parsed
+        return _parse_features(features, source=source)
+    if (
+        isinstance(data, Mapping)
+        and data
+        and not _RESERVED & set(data)
+        and all(isinstance(v, (list, tuple, Mapping)) for v in data.values())
+    ):  # pandas' to_dict('list'): {feature: [values]} (or {feature: distribution})
+        return _parse_features(data, source=source, rows=rows)
 
     name = ""
     if isinstance(data, Mapping) and "feature" in data:
@@ -98,18 +115,53 @@ def parse_distributions(data: object, *, source: str) -> dict[str, Distribution]
     return {name: _parse_one(data, feature=name, source=source)}
 
 
-def _parse_one(data: object, *, feature: str, source: str) -> Distribution:
+def _parse_features(
+    features: Mapping[Any, object], *, source: str, rows: _Position | None = None
+) -> dict[str, Feature]:
+    if not features:
+        raise DataError("'features' is empty; name at least one feature", file=source)
+    parsed: dict[str, Feature] = {}
+    for name, entry in features.items():
+        if not isinstance(name, str) or not name:
+            raise DataError(f"feature names must be non-empty strings, got {name!r}", file=source)
+        try:
+            if isinstance(entry, Mapping) and "feature" in entry and entry["feature"] != name:
+                raise DataError(
+                    f"feature {name!r}: its 'feature' key says {entry['feature']!r}",
+                    file=source,
+                    hint="drop the inner 'feature' key or make the two names agree",
+                )
+            parsed[name] = _parse_one(entry, feature=name, source=source, rows=rows)
+        except DataError as exc:
+            parsed[name] = Unreadable(exc)
+    return parsed
+
+
+def _parse_one(
+    data: object, *, feature: str, source: str, rows: _Position | None = None
+) -> Distribution:
     where = f"feature {feature!r}: " if feature else ""
 
     def fail(message: str, hint: str | None = None) -> DataError:
         return DataError(where + message, file=source, hint=hint)
 
     if isinstance(data, (list, tuple)):
-        return Sample(_sample_values(data, field="values", fail=fail))
+        return sample_of(data, field="values", fail=fail, position=rows)
     if not isinstance(data, Mapping):
         raise fail(f"expected a distribution, got {_kind(data)}", hint=f"write one of {_SHAPES}")
 
     shape_keys = [key for key in ("bins", "categories", "values") if key in data]
+    if (
+        not shape_keys
+        and data
+        and not _RESERVED & set(data)
+        and all(type(v) in (int, float) for v in data.values())
+    ):  # pandas' value_counts().to_json(): {label: count}
+        return _parse_one(
+            {"categories": list(data), "counts": list(data.values())},
+            feature=feature,
+            source=source,
+        )
     if len(shape_keys) != 1:
         found = sorted(str(key) for key in data)
         problem = (
@@ -129,7 +181,7 @@ def _parse_one(data: object, *, feature: str, source: str) -> Distribution:
         values = data["values"]
         if not isinstance(values, (list, tuple)):
             raise fail(f"'values' must be a list of numbers, got {_kind(values)}")
-        return Sample(_sample_values(values, field="values", fail=fail))
+        return sample_of(values, field="values", fail=fail)
 
     if "counts" not in data:
         raise fail(f"'{shape}' without 'counts'", hint=f"add 'counts': one number per {shape[:-1]}")
@@ -145,7 +197,7 @@ def _parse_one(data: object, *, feature: str, source: str) -> Distribution:
         raw_edges = data["bins"]
         if not isinstance(raw_edges, (list, tuple)):
             raise fail(f"'bins' must be a list of bin edges, got {_kind(raw_edges)}")
-        edges = _numbers(raw_edges, field="bins", fail=fail, allow_infinite=True)
+        edges = _numbers(_open_ends(raw_edges), field="bins", fail=fail, allow_infinite=True)
         if len(edges) < 2:
             raise fail(f"'bins' has {len(edges)} edge(s); a histogram needs at least 2 edges")
         for index in range(1, len(edges)):
@@ -198,11 +250,86 @@ def _check_not_all_zero(counts: tuple[float, ...], *, fail: _Fail) -> None:
         ) from None
 
 
-def _sample_values(raw: Sequence[object], *, field: str, fail: _Fail) -> tuple[float, ...]:
-    values = _numbers(raw, field=field, fail=fail)
-    if not values:
-        raise fail(f"'{field}' is empty; a sample needs at least one value")
-    return values
+def sample_of(
+    raw: Sequence[object], *, field: str, fail: _Fail, position: _Position | None = None
+) -> Distribution:
+    """A sample: numbers (a `Sample`) or labels (counted into a categorical `Histogram`).
+    Nulls and NaNs are missing: dropped and counted. Mixing numbers and labels is an error."""
+    at = position or (lambda index: f"{field}[{index}]")
+    types = set(map(type, raw))
+    if types <= {int, float}:  # the common case, at C speed
+        try:
+            numbers = (
+                tuple(cast("Sequence[float]", raw))
+                if types == {float}  # already floats: no conversion
+                else tuple(map(float, cast("Sequence[float]", raw)))
+            )
+        except OverflowError:
+            numbers = None
+        if numbers is not None and all(map(math.isfinite, numbers)):
+            if not numbers:
+                raise fail(f"'{field}' is empty; a sample needs at least one value")
+            return Sample(numbers)
+    values: list[float] = []
+    labels: Counter[str] = Counter()
+    missing = 0
+    first: int | None = None  # the first present value: numbers or labels decide
+    for index, item in enumerate(raw):
+        if item is None or (type(item) is float and math.isnan(item)):
+            missing += 1
+            continue
+        is_label = isinstance(item, str)
+        if isinstance(item, bool) or not (is_label or isinstance(item, (int, float))):
+            raise fail(f"{at(index)} is {_kind(item)}, not a number")
+        if first is None:
+            first = index
+        elif is_label != bool(labels):
+            expected = "a label (a string)" if labels else "a number"
+            raise fail(
+                f"{at(index)} is {_kind(item)}, not {expected} like {at(first)}",
+                hint="a sample holds either numbers or labels, not both",
+            )
+        if is_label:
+            labels[cast(str, item)] += 1
+            continue
+        try:
+            number = float(cast(float, item))
+        except OverflowError:
+            raise fail(f"{at(index)} is too large to be a number") from None
+        if math.isinf(number):
+            raise fail(f"{at(index)} is {_number(number)}; it must be finite")
+        values.append(number)
+    if first is None:
+        missing_text = f" ({missing} missing)" if missing else ""
+        raise fail(f"'{field}' is empty{missing_text}; a sample needs at least one value")
+    if labels:
+        categories = tuple(labels)
+        return Histogram(
+            edges=None,
+            categories=categories,
+            counts=tuple(float(labels[c]) for c in categories),
+            missing=missing,
+        )
+    return Sample(tuple(values), missing=missing)
+
+
+_OPEN = {"-inf": -math.inf, "-infinity": -math.inf, "inf": math.inf, "+inf": math.inf}
+_OPEN["infinity"] = _OPEN["+infinity"] = math.inf
+
+
+def _open_ends(edges: Sequence[object]) -> list[object]:
+    """Bin edges as JSON can write them: null for an open outer end, "-inf"/"inf" strings."""
+    out: list[object] = [
+        _OPEN.get(edge.strip().lower(), edge) if isinstance(edge, str) else edge for edge in edges
+    ]
+    if out and out[0] is None:
+        out[0] = -math.inf
+    if len(out) > 1 and out[-1] is None:
+        out[-1] = math.inf
+    return out
+
+
+_Position = Callable[[int], str]
 
 
 class _Fail(Protocol):

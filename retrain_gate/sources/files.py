@@ -82,15 +82,20 @@ def _duplicate_line(text: str, key: str) -> int | None:
     return text.count("\n", 0, found[1].start()) + 1 if len(found) > 1 else None
 
 
-def parse_json(text: str, *, display: str) -> Any:
+def parse_json(text: str, *, display: str, constants: bool = False) -> Any:
     """JSON -> Python, naming the line and column of a syntax error; NaN and a key written
-    twice in one object are refused."""
+    twice in one object are refused (NaN and Infinity are allowed with `constants`:
+    distributions, whose reader says what they may be)."""
 
     def refuse(constant: str) -> Any:
         raise ValueError(constant)
 
     try:
-        return json.loads(text, parse_constant=refuse, object_pairs_hook=_unique_pairs)
+        return json.loads(
+            text,
+            parse_constant=None if constants else refuse,
+            object_pairs_hook=_unique_pairs,
+        )
     except _DuplicateKey as exc:
         raise DataError(
             f"names the key {shown(exc.key)} twice in one object",
