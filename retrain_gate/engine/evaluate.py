@@ -7,11 +7,13 @@ from datetime import datetime
 
 from retrain_gate.engine.decide import decide
 from retrain_gate.engine.load import ModelData
+from retrain_gate.engine.retrains import retrain_policy
 from retrain_gate.errors import EXIT_DATA
 from retrain_gate.kinds import registry
 from retrain_gate.kinds.base import Context
 from retrain_gate.model import ModelConfig
-from retrain_gate.results import ModelResult, Outcome, Problem
+from retrain_gate.results import CardState, ModelResult, Outcome, Problem
+from retrain_gate.sources.card import Baseline
 
 
 def context_for(
@@ -54,6 +56,7 @@ def evaluate_model(
     ctx = context_for(model, data, now=now, end=end)
     triggers, checks = evaluate_rules(model, ctx)
     decision, summary = decide(triggers, checks, data.problems)
+    decision, summary = retrain_policy(model, data, triggers, decision, summary, now=now)
     return ModelResult(
         model=model.name,
         decision=decision,
@@ -61,4 +64,20 @@ def evaluate_model(
         triggers=triggers,
         checks=checks,
         problems=data.problems,
+        card=card_state(data.baseline),
+    )
+
+
+def card_state(card: Baseline | None) -> CardState | None:
+    """What the reports show of the model card: version, training time, last retrain."""
+    if card is None:
+        return None
+    attempt = card.last_attempt
+    return CardState(
+        version=card.version,
+        trained_at=card.trained_at,
+        last_result=attempt.result if attempt else None,
+        last_at=attempt.at if attempt else None,
+        last_reason=attempt.reason if attempt else "",
+        last_gate_run=attempt.gate_run if attempt else None,
     )
