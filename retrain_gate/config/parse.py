@@ -90,7 +90,9 @@ def _promotion(data: Any, path: list[PathPart], errors: _Errors) -> PromotionCon
     for mode in ("must_beat", "no_worse_than"):
         for metric, spec in (data.get(mode) or {}).items():
             written = spec["by"] if isinstance(spec, Mapping) else spec
-            better = spec.get("better", "higher") if isinstance(spec, Mapping) else "higher"
+            better = (
+                "lower" if isinstance(spec, Mapping) and spec.get("better") == "lower" else "higher"
+            )
             amount, relative = parse_amount(written)  # the schema accepted it
             rules.append(
                 PromotionRule(

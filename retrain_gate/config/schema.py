@@ -88,8 +88,7 @@ def loop_schemas() -> dict[str, Any]:
                 },
                 "no_worse_than": {
                     **by_metric,
-                    "description": "metric: amount. The candidate may be at most this much "
-                    "worse.",
+                    "description": "metric: amount. The candidate may be at most this much worse.",
                 },
             },
         },

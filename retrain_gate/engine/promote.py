@@ -63,9 +63,7 @@ def judge_rule(rule: PromotionRule, current: Baseline, candidate: Evaluation) ->
     old, new = current.value(rule.metric), candidate.value(rule.metric)
     text = rule_text(rule)
     missing = [
-        where
-        for where, value in ((current.source, old), (candidate.source, new))
-        if value is None
+        where for where, value in ((current.source, old), (candidate.source, new)) if value is None
     ]
     if old is None or new is None:
         return PromotionRow(
@@ -75,16 +73,19 @@ def judge_rule(rule: PromotionRule, current: Baseline, candidate: Evaluation) ->
     if rule.relative:
         if old == 0:
             return PromotionRow(
-                rule.metric, old, new, "", text, "error",
+                rule.metric,
+                old,
+                new,
+                "",
+                text,
+                "error",
                 f"the current {rule.metric} is 0: a relative change is undefined",
             )
         gain /= abs(old)
     change = f"{gain:+.2%}" if rule.relative else f"{gain:+.4g}"
     better = "better" if gain >= 0 else "worse"
-    if rule.mode == "must_beat":
-        ok = exceeds(gain, rule.amount)
-    else:
-        ok = not exceeds(-gain, rule.amount)
+    # must_beat: better by more than the amount; no_worse_than: worse by at most the amount
+    ok = exceeds(gain, rule.amount) if rule.mode == "must_beat" else not exceeds(-gain, rule.amount)
     verdict: Verdict = "pass" if ok else "fail"
     reason = (
         f"{rule.metric} {fmt(new)} vs {fmt(old)}: {change} ({better}); "
@@ -106,9 +107,7 @@ def judge(model: ModelConfig, current: Baseline | None, candidate: Evaluation) -
     rows = tuple(judge_rule(rule, current, candidate) for rule in model.promotion.rules)
     failed = [r for r in rows if r.verdict != "pass"]
     if not failed:
-        return Promotion(
-            model.name, True, f"promoted: {len(rows)} of {len(rows)} rules passed", rows
-        )
+        return Promotion(model.name, True, f"{len(rows)} of {len(rows)} rules passed", rows)
     first = failed[0]
     more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
-    return Promotion(model.name, False, f"kept the current model: {first.reason}{more}", rows)
+    return Promotion(model.name, False, f"{first.reason}{more}", rows)

@@ -134,9 +134,7 @@ def version_of(data: Mapping[str, Any], *, where: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise DataError(
-            f"field version is {value!r}, not a whole number from 0", file=where
-        )
+        raise DataError(f"field version is {value!r}, not a whole number from 0", file=where)
     return value
 
 

@@ -191,7 +191,10 @@ def _attempt(
 
 def changes(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> list[str]:
     """What changed, one line each: `version: 1 -> 2`, `metrics.accuracy: 0.912 -> 0.925`."""
-    before = {k: v for k, v in flatten(dict(old or {})).items() if not _history(k)}
+    was_card = dict(old or {})
+    if old is not None and "version" in new and "version" not in old:
+        was_card["version"] = 1  # a card without a version describes version 1
+    before = {k: v for k, v in flatten(was_card).items() if not _history(k)}
     after = {k: v for k, v in flatten(dict(new)).items() if not _history(k)}
     lines = []
     for key in [*after, *(k for k in before if k not in after)]:
@@ -200,6 +203,7 @@ def changes(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> list[str]:
             continue
         shown = f"{key}: {_show(was)} -> {_show(now)}"
         if _numeric(was) and _numeric(now):
+            assert isinstance(was, (int, float)) and isinstance(now, (int, float))
             shown += f" ({now - was:+.4g})"
         lines.append(shown)
     attempt = new.get("last_attempt")
