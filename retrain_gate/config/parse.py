@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from retrain_gate.config.messages import _check_with, _Errors
 from retrain_gate.config.positions import _compose, dotted, position
@@ -87,12 +87,11 @@ def _promotion(data: Any, path: list[PathPart], errors: _Errors) -> PromotionCon
     if data is None:
         return None
     rules: list[PromotionRule] = []
-    for mode in ("must_beat", "no_worse_than"):
+    modes: tuple[Literal["must_beat", "no_worse_than"], ...] = ("must_beat", "no_worse_than")
+    for mode in modes:
         for metric, spec in (data.get(mode) or {}).items():
             written = spec["by"] if isinstance(spec, Mapping) else spec
-            better = (
-                "lower" if isinstance(spec, Mapping) and spec.get("better") == "lower" else "higher"
-            )
+            lower = isinstance(spec, Mapping) and spec.get("better") == "lower"
             amount, relative = parse_amount(written)  # the schema accepted it
             rules.append(
                 PromotionRule(
@@ -100,7 +99,7 @@ def _promotion(data: Any, path: list[PathPart], errors: _Errors) -> PromotionCon
                     mode=mode,
                     amount=amount,
                     relative=relative,
-                    better=better,
+                    better="lower" if lower else "higher",
                     text=str(written),
                 )
             )
