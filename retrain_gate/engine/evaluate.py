@@ -57,6 +57,7 @@ def evaluate_model(
     triggers, checks = evaluate_rules(model, ctx)
     decision, summary = decide(triggers, checks, data.problems)
     decision, summary = retrain_policy(model, data, triggers, decision, summary, now=now)
+    summary += last_attempt_note(data.baseline)
     return ModelResult(
         model=model.name,
         decision=decision,
@@ -66,6 +67,17 @@ def evaluate_model(
         problems=data.problems,
         card=card_state(data.baseline),
     )
+
+
+def last_attempt_note(card: Baseline | None) -> str:
+    """A retrain since the current model that did not replace it: the decision says so."""
+    attempt = card.last_attempt if card is not None else None
+    if card is None or attempt is None or attempt.result == "promoted":
+        return ""
+    if card.trained_at is not None and attempt.at <= card.trained_at:
+        return ""
+    what = "kept the old model" if attempt.result == "kept_old" else "failed"
+    return f"; the last retrain ({attempt.at.date().isoformat()}) {what}"
 
 
 def card_state(card: Baseline | None) -> CardState | None:
