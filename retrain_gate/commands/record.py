@@ -10,6 +10,7 @@ retrain kept the old model or failed.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -72,6 +73,12 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("--reason", metavar="TEXT", help="why (kept_old, failed)")
     parser.add_argument("--gate-run", metavar="URL", help="the gate run that asked for the retrain")
+    parser.add_argument(
+        "--github",
+        action="store_true",
+        help="also write the step outputs card (its path), result and version "
+        "(on by default when GITHUB_ACTIONS=true)",
+    )
     parser.add_argument(
         "--now", type=parse_now, metavar="TIME", help="the time of recording (default: now)"
     )
@@ -138,6 +145,11 @@ def run(args: argparse.Namespace) -> int:
             gate_run=args.gate_run,
         )
     write_card(path, card, fmt=fmt)
+    from retrain_gate.report.github import github_wanted, write_outputs
+
+    if github_wanted(args.github, os.environ) and (output := os.environ.get("GITHUB_OUTPUT")):
+        outputs = {"card": model.baseline, "result": args.result, "version": str(card["version"])}
+        write_outputs(Path(output), outputs)
     what = f"version {card['version']}" if args.result == "promoted" else args.result
     print(f"recorded {model.name} {what} in {model.baseline}")
     for line in changes(current, card):
