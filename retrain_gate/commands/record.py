@@ -148,7 +148,11 @@ def run(args: argparse.Namespace) -> int:
     from retrain_gate.report.github import github_wanted, write_outputs
 
     if github_wanted(args.github, os.environ) and (output := os.environ.get("GITHUB_OUTPUT")):
-        outputs = {"card": model.baseline, "result": args.result, "version": str(card["version"])}
+        outputs = {
+            "card": model.baseline,
+            "result": args.result,
+            "version": str(card.get("version", 1)),
+        }
         write_outputs(Path(output), outputs)
     what = f"version {card['version']}" if args.result == "promoted" else args.result
     print(f"recorded {model.name} {what} in {model.baseline}")

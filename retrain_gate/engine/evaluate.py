@@ -74,7 +74,7 @@ def last_attempt_note(card: Baseline | None) -> str:
     attempt = card.last_attempt if card is not None else None
     if card is None or attempt is None or attempt.result == "promoted":
         return ""
-    if card.trained_at is not None and attempt.at <= card.trained_at:
+    if card.trained_at is not None and attempt.at < card.trained_at:
         return ""
     what = "kept the old model" if attempt.result == "kept_old" else "failed"
     return f"; the last retrain ({attempt.at.date().isoformat()}) {what}"

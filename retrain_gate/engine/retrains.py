@@ -107,7 +107,7 @@ def over_limit(model: ModelConfig, card: Baseline | None, *, now: datetime) -> s
         attempt is not None
         and attempt.result != "promoted"
         and since < attempt.at <= now
-        and (card.trained_at is None or attempt.at > card.trained_at)
+        and (card.trained_at is None or attempt.at >= card.trained_at)
     ):
         times.append(attempt.at)
     if len(times) < limit.count:
