@@ -119,12 +119,9 @@ def promoted_card(
             file=source,
             hint="pass --trained-at with the new training's time, or leave it out (now)",
         )
-    old_version = version_of(old, where=source)
-    if current is None:
-        version = 1
-    else:
-        old_version = 1 if old_version is None else old_version
-        version = old_version + 1
+    found = version_of(old, where=source)
+    old_version = 1 if found is None else found  # a card without a version is version 1
+    version = 1 if current is None else old_version + 1
     card: dict[str, Any] = {"version": version}
     card.update((k, v) for k, v in old.items() if k not in (*HISTORY_FIELDS, "version"))
     card["trained_at"] = stamp(trained_at)
@@ -140,7 +137,7 @@ def promoted_card(
     if current is not None:
         older = [old["previous"]] if isinstance(old.get("previous"), Mapping) else []
         older += list(old.get("history") or [])
-        card["previous"] = _as_version(old, old_version or 1)
+        card["previous"] = _as_version(old, old_version)
         if older:
             card["history"] = older[:HISTORY_LIMIT]
     card["last_attempt"] = _attempt("promoted", now, version=version, gate_run=gate_run)
