@@ -380,3 +380,35 @@ def test_max_retrains_counts_a_kept_old_attempt_too(
     )
     # once the first retrain is older than 30 days, one more may run
     assert decide(repo, capsys, "2026-12-06")["decision"] == "retrain"
+
+
+def test_the_backtest_shows_the_real_retrains_beside_the_replayed_ones(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for when, accuracy in (("2026-11-05", 0.91), ("2026-11-12", 0.92)):
+        assert retrain(repo, capsys, when, accuracy) == 0
+
+    code, out, err = cli(repo, capsys, "backtest", "--format", "json")
+    assert code == 0, err
+    model = json.loads(out)["models"][0]
+    assert model["real_retrains"] == [
+        {
+            "version": 2,
+            "trained_at": "2026-11-05T00:00:00+00:00",
+            "rules_asked": "2026-11-04",
+            "asked_since": "2026-10-26",
+        },
+        {
+            "version": 3,
+            "trained_at": "2026-11-12T00:00:00+00:00",
+            "rules_asked": "2026-11-11",
+            "asked_since": "2026-10-26",
+        },
+    ]
+    # accuracy is under the floor from the second day on: the replay retrains then
+    assert model["totals"]["first_retrain"] == "2026-10-26"
+    code, out, _ = cli(repo, capsys, "backtest")
+    assert (
+        "  real retrain: version 2 trained 2026-11-05; the rules asked from 2026-10-26 to "
+        "2026-11-04" in out
+    )
