@@ -412,3 +412,50 @@ def test_the_backtest_shows_the_real_retrains_beside_the_replayed_ones(
         "  real retrain: version 2 trained 2026-11-05; the rules asked from 2026-10-26 to "
         "2026-11-04" in out
     )
+
+
+def test_the_reports_show_version_age_and_last_retrain(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = cli(repo, capsys, "check", "--now", "2026-11-01")
+    assert code == 0
+    assert "  model: version 1 (no version field), trained 2026-10-20 (11.8 days ago); " in out
+    assert "no retrain recorded" in out
+    assert retrain(repo, capsys, "2026-11-05", 0.91) == 0
+    assert retrain(repo, capsys, "2026-11-06", 0.911) == EXIT_KEPT_OLD
+
+    code, out, _ = cli(repo, capsys, "check", "--format", "markdown", "--now", "2026-11-07")
+
+    assert code == 0
+    assert (
+        "🏷️ Model: version 2, trained 2026-11-05 (2.0 days ago); last retrain 2026-11-06: kept "
+        "old (accuracy 0.911 vs 0.91: +0.11% (better); fails must beat by more than 0.5%)"
+    ) in out
+
+
+@pytest.mark.parametrize(
+    ("card", "message"),
+    [
+        ({**FIRST_CARD, "version": "two"}, "field version is 'two', not a whole number from 0"),
+        ({**FIRST_CARD, "history": {"version": 1}}, "field history is not a list of versions"),
+        (
+            {**FIRST_CARD, "last_attempt": {"result": "maybe", "at": "2026-11-01"}},
+            "result is 'maybe', not one of promoted, kept_old, failed",
+        ),
+    ],
+)
+def test_a_bad_history_in_the_card_is_that_models_error(
+    repo: Path, capsys: pytest.CaptureFixture[str], card: dict[str, Any], message: str
+) -> None:
+    write(repo, {CARD: json.dumps(card)})
+    code, out, _ = cli(repo, capsys, "check", "--format", "json", "--now", "2026-11-01")
+    assert code == EXIT_DATA
+    model = json.loads(out)["models"][0]
+    # no rule of this model reads the card: it is still decided, and the problem reported
+    assert model["problems"][0]["exit_code"] == EXIT_DATA
+    assert message in model["problems"][0]["message"]
+    assert model["problems"][0]["file"].startswith(CARD)
+    # record refuses to build on it, naming the same thing
+    candidate = evaluation(repo, "eval.json", accuracy=0.95, log_loss=0.3)
+    code, _, err = cli(repo, capsys, "record", "--model", "churn", "--metrics", candidate)
+    assert code == EXIT_DATA and message in err
