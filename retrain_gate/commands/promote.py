@@ -14,6 +14,7 @@ from typing import Any
 
 from retrain_gate.commands.common import add_config_options, read_config
 from retrain_gate.errors import EXIT_DATA, EXIT_KEPT_OLD, ConfigError
+from retrain_gate.model import Config, ModelConfig
 
 
 def add_parser(subparsers: Any) -> None:
@@ -44,7 +45,8 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def model_of(config: Any, name: str) -> Any:
+def model_of(config: Config, name: str) -> ModelConfig:
+    """The model named on the command line (an unknown name is a config error)."""
     from retrain_gate.engine.gate import select_models
 
     (model,) = select_models(config, [name])
