@@ -110,6 +110,40 @@ class DispatchConfig:
 
 
 @dataclass(frozen=True)
+class PromotionRule:
+    """One promotion rule: the candidate must beat the current model's metric by more than
+    `amount` (`must_beat`), or be at most `amount` worse (`no_worse_than`)."""
+
+    metric: str
+    mode: Literal["must_beat", "no_worse_than"]
+    amount: float
+    relative: bool  # amount is a fraction of the current value (written `0.5%`)
+    better: Literal["higher", "lower"] = "higher"
+    text: str = ""  # the amount as written, for reports
+
+
+@dataclass(frozen=True)
+class PromotionConfig:
+    """`promotion:` of a model: what a retrained candidate must show to replace the model."""
+
+    rules: tuple[PromotionRule, ...]
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class RetrainLimit:
+    """`count` retrains within `per` (`max_retrains:`, `in_vain:`)."""
+
+    count: int
+    per: timedelta
+
+
+# Without `in_vain:` in the config: 3 retrains within 30 days that did not quiet the trigger
+# are enough to stop asking for a fourth (only cards written by `record` have a history).
+DEFAULT_IN_VAIN = RetrainLimit(count=3, per=timedelta(days=30))
+
+
+@dataclass(frozen=True)
 class ModelConfig:
     name: str
     metrics: SourceConfig | None
@@ -118,6 +152,9 @@ class ModelConfig:
     checks: tuple[RuleConfig, ...]
     dispatch: DispatchConfig | None = None
     line: int | None = None
+    promotion: PromotionConfig | None = None
+    max_retrains: RetrainLimit | None = None
+    in_vain: RetrainLimit | None = DEFAULT_IN_VAIN
 
     @property
     def rules(self) -> tuple[RuleConfig, ...]:

@@ -97,6 +97,22 @@ class DispatchResult:
     run_id: int | None = None
 
 
+AttemptResult = Literal["promoted", "kept_old", "failed"]
+
+
+@dataclass(frozen=True)
+class CardState:
+    """The model card as the gate read it: the model's version, when it was trained, and how
+    its last retrain went (`last_attempt`, written by `retrain-gate record`)."""
+
+    version: int | None
+    trained_at: datetime | None
+    last_result: AttemptResult | None = None
+    last_at: datetime | None = None
+    last_reason: str = ""
+    last_gate_run: str | None = None
+
+
 @dataclass(frozen=True)
 class ModelResult:
     """The decision for one model and every outcome behind it."""
@@ -108,6 +124,7 @@ class ModelResult:
     checks: tuple[Outcome, ...] = ()
     problems: tuple[Problem, ...] = ()
     dispatch: DispatchResult | None = None
+    card: CardState | None = None
 
     @property
     def outcomes(self) -> tuple[Outcome, ...]:

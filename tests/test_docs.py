@@ -19,6 +19,7 @@ from typing import Any
 from retrain_gate.cli import main
 from retrain_gate.report.json_report import SCHEMA_VERSION, report_json
 from retrain_gate.results import (
+    CardState,
     Decision,
     DispatchResult,
     ModelResult,
@@ -75,7 +76,7 @@ def test_rules_md_names_every_kind_and_option() -> None:
 
 def full_report() -> dict[str, Any]:
     """A JSON report with every optional part present: a problem, a dispatch, both roles,
-    a group with a member."""
+    a group with a member, a model card with a last attempt."""
     now = datetime(2026, 11, 28, tzinfo=timezone.utc)
     trigger = Outcome("floor", "threshold", "trigger", "fired", 0.85, "< 0.87", "low", "error")
     group = Outcome(
@@ -97,6 +98,14 @@ def full_report() -> dict[str, Any]:
         checks=(check,),
         problems=(Problem("is empty", 3, "metrics/daily.csv", 1),),
         dispatch=DispatchResult("dry-run", "would dispatch", "POST", "https://x", {"ref": "m"}),
+        card=CardState(
+            version=3,
+            trained_at=now,
+            last_result="kept_old",
+            last_at=now,
+            last_reason="accuracy did not beat",
+            last_gate_run="https://github.com/o/r/actions/runs/1",
+        ),
     )
     return report_json(Report(now=now, config_path="retrain-gate.yml", models=(model,)))
 

@@ -13,6 +13,14 @@ timed before it; see `retrain_gate.backtest` for the model card, file rules and 
   null), `card_from` (the model card's trained_at: the card is used from then on; null
   without a card or a trained_at),
   `not_replayed` (rule names judged only from the newest observation's day on),
+  `real_retrains` (the model card's versions that replaced an earlier one, oldest first:
+  `version`, `trained_at`, `rules_asked`: the last replayed gate run before it that decided
+  `retrain`, or null; `asked_since`: the first day of the unbroken run of retrain or held
+  days ending there),
+  `real_retrains` (the model card's versions that replaced an earlier one, oldest first:
+  `version`, `trained_at`, `rules_asked`: the last replayed gate run before it that decided
+  `retrain`, or null; `asked_since`: the first day of the unbroken run of retrain or held
+  days ending there),
   `problems` (unreadable files: `message`, `file`, `line`, `exit_code`),
   `totals` (`retrain`, `held`, `blocked`, `skip`, `error`: day counts; `first_retrain`:
   an ISO date or null) and `timeline`: one entry per day, oldest first, with `day`,

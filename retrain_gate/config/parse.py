@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from retrain_gate.config.messages import _check_with, _Errors
 from retrain_gate.config.positions import _compose, dotted, position
 from retrain_gate.config.rules import _rules
 from retrain_gate.config.schema import build_schema
-from retrain_gate.durations import parse_duration
+from retrain_gate.durations import parse_amount, parse_duration
 from retrain_gate.errors import ConfigError, UsageError
 from retrain_gate.kinds import registry
 from retrain_gate.model import (
@@ -22,6 +22,9 @@ from retrain_gate.model import (
     DispatchConfig,
     ModelConfig,
     PathPart,
+    PromotionConfig,
+    PromotionRule,
+    RetrainLimit,
     SourceConfig,
     located,
     walk,
@@ -77,6 +80,42 @@ def _dispatch(data: Any, path: list[PathPart], errors: _Errors) -> DispatchConfi
         line=line,
         guard_workflow=str(data["guard_workflow"]) if "guard_workflow" in data else None,
     )
+
+
+def _promotion(data: Any, path: list[PathPart], errors: _Errors) -> PromotionConfig | None:
+    """`promotion: {must_beat: {accuracy: 0.5%}, no_worse_than: {recall: {by: 1%}}}`."""
+    if data is None:
+        return None
+    rules: list[PromotionRule] = []
+    modes: tuple[Literal["must_beat", "no_worse_than"], ...] = ("must_beat", "no_worse_than")
+    for mode in modes:
+        for metric, spec in (data.get(mode) or {}).items():
+            written = spec["by"] if isinstance(spec, Mapping) else spec
+            lower = isinstance(spec, Mapping) and spec.get("better") == "lower"
+            amount, relative = parse_amount(written)  # the schema accepted it
+            rules.append(
+                PromotionRule(
+                    metric=str(metric),
+                    mode=mode,
+                    amount=amount,
+                    relative=relative,
+                    better="lower" if lower else "higher",
+                    text=str(written),
+                )
+            )
+    line, _ = position(errors.node, path)
+    return PromotionConfig(rules=tuple(rules), line=line)
+
+
+def _limit(data: Any, path: list[PathPart], errors: _Errors) -> RetrainLimit | None:
+    """`{count: 3, per: 30d}` (validated by the schema); None for `false`."""
+    if data is None or data is False:
+        return None
+    try:
+        per = parse_duration(data["per"])
+    except ValueError as exc:
+        raise errors.fail(str(exc), [*path, "per"]) from None
+    return RetrainLimit(count=int(data["count"]), per=per)
 
 
 def _check_inside(
@@ -191,6 +230,13 @@ def parse_config(text: str, *, display: str, root: Path) -> Config:
             checks=checks,
             dispatch=_dispatch(spec.get("dispatch"), [*path, "dispatch"], errors),
             line=line,
+            promotion=_promotion(spec.get("promotion"), [*path, "promotion"], errors),
+            max_retrains=_limit(spec.get("max_retrains"), [*path, "max_retrains"], errors),
+            **(
+                {"in_vain": _limit(spec["in_vain"], [*path, "in_vain"], errors)}
+                if "in_vain" in spec
+                else {}
+            ),
         )
     return Config(path=display, root=root, models=models, text=text)
 

@@ -37,6 +37,73 @@ def _editor_rule_schema(kind: Kind) -> dict[str, Any]:
     return schema
 
 
+def loop_schemas() -> dict[str, Any]:
+    """`promotion:`, `max_retrains:` and `in_vain:` of a model: closing the retrain loop."""
+    from retrain_gate.kinds.base import AMOUNT, DURATION
+
+    by_metric = {
+        "type": "object",
+        "minProperties": 1,
+        "propertyNames": {"minLength": 1},
+        "additionalProperties": {
+            "oneOf": [
+                AMOUNT,
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["by"],
+                    "properties": {
+                        "by": AMOUNT,
+                        "better": {
+                            "enum": ["higher", "lower"],
+                            "description": "Which way is better (default higher; lower for a "
+                            "loss or an error rate).",
+                        },
+                    },
+                },
+            ]
+        },
+    }
+    limit = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["count", "per"],
+        "properties": {
+            "count": {"type": "integer", "minimum": 1},
+            "per": DURATION,
+        },
+    }
+    return {
+        "promotion": {
+            "type": "object",
+            "additionalProperties": False,
+            "minProperties": 1,
+            "description": "What a retrained candidate must show to replace the model "
+            "(`retrain-gate promote`).",
+            "properties": {
+                "must_beat": {
+                    **by_metric,
+                    "description": "metric: amount. The candidate must be better by more than "
+                    "this (a number, or a percentage of the current value).",
+                },
+                "no_worse_than": {
+                    **by_metric,
+                    "description": "metric: amount. The candidate may be at most this much worse.",
+                },
+            },
+        },
+        "max_retrains": {
+            **limit,
+            "description": "At most `count` retrains within `per`: the next is blocked.",
+        },
+        "in_vain": {
+            "description": "Block the retrain when the last `count` retrains within `per` "
+            "left the firing trigger firing (default {count: 3, per: 30d}; false: off).",
+            "oneOf": [{"const": False}, limit],
+        },
+    }
+
+
 def build_schema() -> dict[str, Any]:
     """The JSON Schema of the config, built from the rule and check registries."""
     from retrain_gate.kinds.base import DURATION
@@ -108,6 +175,7 @@ def build_schema() -> dict[str, Any]:
                 "description": "The model card (JSON or YAML).",
             },
             "dispatch": dispatch,
+            **loop_schemas(),
             "triggers": {"type": "array", "items": {"$ref": "#/$defs/trigger"}},
             "checks": {"type": "array", "items": {"anyOf": checks}},
         },

@@ -66,6 +66,19 @@ class ReplayedDay:
 
 
 @dataclass(frozen=True)
+class RealRetrain:
+    """A retrain that really happened: a model card version that replaced an earlier one
+    (`previous`/`history`, written by `retrain-gate record`), beside the replay."""
+
+    version: int | None
+    trained_at: datetime
+    # the last replayed gate run before it that decided `retrain` (None: none), and the first
+    # day of the unbroken run of retrain/held days that ends there
+    rules_asked: date | None = None
+    asked_since: date | None = None
+
+
+@dataclass(frozen=True)
 class ModelBacktest:
     """One model's replayed timeline, oldest day first."""
 
@@ -75,6 +88,7 @@ class ModelBacktest:
     card_from: datetime | None = None  # the model card's trained_at: used from then on
     not_replayed: tuple[str, ...] = ()  # file rules judged only from the newest observation on
     problems: tuple[Problem, ...] = ()
+    real_retrains: tuple[RealRetrain, ...] = ()  # from the card's versions, oldest first
 
     def count(self, status: TimelineStatus) -> int:
         return sum(1 for d in self.days if d.status == status)
@@ -213,7 +227,33 @@ def backtest_model(model: ModelConfig, data: ModelData, *, start: date, end: dat
         card_from=card_from,
         not_replayed=file_rules,
         problems=data.problems,
+        real_retrains=real_retrains(data, replayed),
     )
+
+
+def real_retrains(data: ModelData, replayed: Sequence[ReplayedDay]) -> tuple[RealRetrain, ...]:
+    """The card's real retrains, each with the last day before it the replay asked for one."""
+    if data.baseline is None:
+        return ()
+    from retrain_gate.engine.retrains import retrains
+
+    found = []
+    for retrain in retrains(data.baseline):
+        # the gate runs before the training: day D runs at replay_time(D)
+        before = [d for d in replayed if replay_time(d.day) <= retrain.trained_at]
+        asked = next(
+            (i for i in reversed(range(len(before))) if before[i].status == "retrain"), None
+        )
+        if asked is None:
+            found.append(RealRetrain(retrain.version, retrain.trained_at))
+            continue
+        start = asked
+        while start > 0 and before[start - 1].status in ("retrain", "held"):
+            start -= 1
+        found.append(
+            RealRetrain(retrain.version, retrain.trained_at, before[asked].day, before[start].day)
+        )
+    return tuple(found)
 
 
 # (decision, summary, fired, vetoes, errors) of one replayed day

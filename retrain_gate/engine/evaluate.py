@@ -7,11 +7,13 @@ from datetime import datetime
 
 from retrain_gate.engine.decide import decide
 from retrain_gate.engine.load import ModelData
+from retrain_gate.engine.retrains import retrain_policy
 from retrain_gate.errors import EXIT_DATA
 from retrain_gate.kinds import judge
 from retrain_gate.kinds.days import Context, Days
 from retrain_gate.model import ModelConfig
-from retrain_gate.results import ModelResult, Outcome, Problem
+from retrain_gate.results import CardState, ModelResult, Outcome, Problem
+from retrain_gate.sources.card import Baseline
 
 
 def context_for(
@@ -56,6 +58,8 @@ def evaluate_model(
     ctx = context_for(model, data, now=now, end=end)
     triggers, checks = evaluate_rules(model, ctx)
     decision, summary = decide(triggers, checks, data.problems)
+    decision, summary = retrain_policy(model, data, triggers, decision, summary, now=now)
+    summary += last_attempt_note(data.baseline)
     return ModelResult(
         model=model.name,
         decision=decision,
@@ -63,4 +67,31 @@ def evaluate_model(
         triggers=triggers,
         checks=checks,
         problems=data.problems,
+        card=card_state(data.baseline),
+    )
+
+
+def last_attempt_note(card: Baseline | None) -> str:
+    """A retrain since the current model that did not replace it: the decision says so."""
+    attempt = card.last_attempt if card is not None else None
+    if card is None or attempt is None or attempt.result == "promoted":
+        return ""
+    if card.trained_at is not None and attempt.at < card.trained_at:
+        return ""
+    what = "kept the old model" if attempt.result == "kept_old" else "failed"
+    return f"; the last retrain ({attempt.at.date().isoformat()}) {what}"
+
+
+def card_state(card: Baseline | None) -> CardState | None:
+    """What the reports show of the model card: version, training time, last retrain."""
+    if card is None:
+        return None
+    attempt = card.last_attempt
+    return CardState(
+        version=card.version,
+        trained_at=card.trained_at,
+        last_result=attempt.result if attempt else None,
+        last_at=attempt.at if attempt else None,
+        last_reason=attempt.reason if attempt else "",
+        last_gate_run=attempt.gate_run if attempt else None,
     )

@@ -91,6 +91,15 @@ def model_json(result: ModelBacktest) -> dict[str, Any]:
         "cooldown": format_duration(result.cooldown) if result.cooldown else None,
         "card_from": result.card_from.isoformat() if result.card_from else None,
         "not_replayed": list(result.not_replayed),
+        "real_retrains": [
+            {
+                "version": r.version,
+                "trained_at": r.trained_at.isoformat(),
+                "rules_asked": r.rules_asked.isoformat() if r.rules_asked else None,
+                "asked_since": r.asked_since.isoformat() if r.asked_since else None,
+            }
+            for r in result.real_retrains
+        ],
         "problems": [
             {"message": p.message, "file": p.file, "line": p.line, "exit_code": p.exit_code}
             for p in result.problems
@@ -155,6 +164,23 @@ def notes(result: ModelBacktest) -> list[str]:
             f"{', '.join(result.not_replayed)}"
         )
     lines += [f"problem: {p}" for p in result.problems]
+    lines += real_retrain_lines(result)
+    return lines
+
+
+def real_retrain_lines(result: ModelBacktest) -> list[str]:
+    """The real retrains (model card versions) beside the days the rules asked for one."""
+    lines = []
+    for retrain in result.real_retrains:
+        version = f"version {retrain.version}" if retrain.version is not None else "a version"
+        asked = "the rules had not asked for one before it"
+        if retrain.rules_asked and retrain.asked_since:
+            asked = f"the rules asked from {retrain.asked_since.isoformat()}"
+            if retrain.asked_since != retrain.rules_asked:
+                asked += f" to {retrain.rules_asked.isoformat()}"
+        lines.append(
+            f"real retrain: {version} trained {retrain.trained_at.date().isoformat()}; {asked}"
+        )
     return lines
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from retrain_gate.kinds.series import fmt
-from retrain_gate.results import Decision, ModelResult, Outcome, Problem, Value
+from retrain_gate.results import CardState, Decision, ModelResult, Outcome, Problem, Value
 
 ICONS = {
     "fired": "🔥",
@@ -61,3 +61,23 @@ def show_observed(outcome: Outcome) -> str:
             return f"{value:.3g}" if value >= 0.01 else f"{value:.2g}"
         return f"{value:.3f}"
     return show_value(value)
+
+
+ATTEMPT_TEXT = {"promoted": "promoted", "kept_old": "kept old", "failed": "failed"}
+
+
+def card_line(card: CardState | None, *, now: datetime) -> str | None:
+    """The model's version, age and last retrain's result, in one line:
+    `version 3, trained 2026-12-01 (1.0 days ago); last retrain 2026-12-02: kept old (...)`."""
+    if card is None:
+        return None
+    parts = [f"version {card.version if card.version is not None else '1 (no version field)'}"]
+    if card.trained_at is not None:
+        age = (now - card.trained_at).total_seconds() / 86400
+        parts.append(f"trained {card.trained_at.date().isoformat()} ({age:.1f} days ago)")
+    text = ", ".join(parts)
+    if card.last_result is None:
+        return f"{text}; no retrain recorded"
+    when = card.last_at.date().isoformat() if card.last_at else "?"
+    text += f"; last retrain {when}: {ATTEMPT_TEXT[card.last_result]}"
+    return f"{text} ({card.last_reason})" if card.last_reason else text

@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from retrain_gate import __version__
-from retrain_gate.results import ModelResult, Outcome, Report
+from retrain_gate.results import CardState, ModelResult, Outcome, Report
 
 SCHEMA_VERSION = 1
 
@@ -27,6 +27,23 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
         "reason": outcome.reason,
         "config_line": outcome.line,
         "members": [outcome_json(m) for m in outcome.members],
+    }
+
+
+def card_json(card: CardState | None) -> dict[str, Any] | None:
+    if card is None:
+        return None
+    return {
+        "version": card.version,
+        "trained_at": card.trained_at.isoformat() if card.trained_at else None,
+        "last_attempt": None
+        if card.last_result is None
+        else {
+            "result": card.last_result,
+            "at": card.last_at.isoformat() if card.last_at else None,
+            "reason": card.last_reason,
+            "gate_run": card.last_gate_run,
+        },
     }
 
 
@@ -53,6 +70,7 @@ def model_json(result: ModelResult) -> dict[str, Any]:
             "run_url": dispatch.run_url,
             "run_id": dispatch.run_id,
         },
+        "card": card_json(result.card),
     }
 
 

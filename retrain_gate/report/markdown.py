@@ -18,6 +18,7 @@ from retrain_gate.kinds.series import day, fmt
 from retrain_gate.report.common import (
     DECISION_TEXT,
     ICONS,
+    card_line,
     show_observed,
     show_time,
     show_value,
@@ -126,8 +127,10 @@ def dispatch_lines(dispatch: DispatchResult) -> list[str]:
     return lines
 
 
-def model_section(result: ModelResult) -> list[str]:
+def model_section(result: ModelResult, *, now: datetime | None = None) -> list[str]:
     lines = [f"### {headline(result)}", ""]
+    if now is not None and (card := card_line(result.card, now=now)):
+        lines += [f"🏷️ Model: {cell(card)}", ""]
     for problem in unstated_problems(result):
         lines.append(f"> **Error:** {cell(str(problem))}")
         lines.append("")
@@ -278,5 +281,5 @@ def render_markdown(report: Report) -> str:
         "",
     ]
     for result in report.models:
-        lines.extend(model_section(result))
+        lines.extend(model_section(result, now=report.now))
     return "\n".join(lines).rstrip() + "\n"

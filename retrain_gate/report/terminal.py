@@ -11,6 +11,7 @@ import json
 
 from retrain_gate.report.common import (
     DECISION_TEXT,
+    card_line,
     show_observed,
     show_time,
     show_value,
@@ -58,6 +59,8 @@ def render_terminal(report: Report, *, color: bool, width: int | None = None) ->
             f"  {result.summary}",
         )
         console.print(line, soft_wrap=True)
+        if card := card_line(result.card, now=report.now):
+            console.print(Text(f"  model: {card}"), soft_wrap=True)
         for problem in unstated_problems(result):
             console.print(Text(f"  error: {problem}", style=STYLES["error"]))
         if result.dispatch is not None:
