@@ -8,6 +8,7 @@ docstring is the user documentation of the kind.
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -26,7 +27,7 @@ from retrain_gate.kinds import (
     error_outcome,
     outcome,
 )
-from retrain_gate.results import Outcome
+from retrain_gate.results import Bin, Outcome
 from retrain_gate.selection import (
     NoData,
     Observed,
@@ -380,7 +381,37 @@ def evaluate_drift(rule: RuleConfig, ctx: Context) -> Outcome:
         reason=f"{name}{label} {shown} {relation} {fmt(limit)}{others}, "
         f"{spec['current']} vs {spec['reference']}",
         limit=limit,
+        bins=_drift_bins(reference[feature], current[feature], bins=int(spec.get("bins", 10))),
     )
+
+
+def _drift_bins(reference: Any, current: Any, *, bins: int) -> tuple[Bin, ...]:
+    """The two distributions on common bins, as shares: what a report draws side by side."""
+    from retrain_gate import drift
+    from retrain_gate.errors import GateError
+
+    try:
+        ref_hist, cur_hist = drift.to_histogram(reference, current, bins=bins)
+    except GateError:
+        return ()
+    ref_total, cur_total = sum(ref_hist.counts), sum(cur_hist.counts)
+    if ref_hist.categories is not None:
+        labels = list(ref_hist.categories)
+    else:
+        assert ref_hist.edges is not None
+        labels = [_bin_label(a, b) for a, b in zip(ref_hist.edges, ref_hist.edges[1:])]
+    return tuple(
+        Bin(text, r / ref_total if ref_total else 0.0, c / cur_total if cur_total else 0.0)
+        for text, r, c in zip(labels, ref_hist.counts, cur_hist.counts)
+    )
+
+
+def _bin_label(low: float, high: float) -> str:
+    if math.isinf(low):
+        return f"< {fmt(high)}"
+    if math.isinf(high):
+        return f">= {fmt(low)}"
+    return f"{fmt(low)}-{fmt(high)}"
 
 
 def evaluate_anomaly(rule: RuleConfig, ctx: Context) -> Outcome:
@@ -465,6 +496,7 @@ def evaluate_anomaly(rule: RuleConfig, ctx: Context) -> Outcome:
         reason=reason,
         recent=rule_points(rule, ctx),
         recent_label=subject_of(rule),
+        band=(mean - k * sd, mean + k * sd),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from retrain_gate.results import Decision, ModelResult, Outcome, Problem, Value
@@ -21,6 +22,25 @@ DECISION_TEXT: dict[Decision, str] = {
     "skip": "SKIP",
     "error": "ERROR",
 }
+
+
+def cell(text: str) -> str:
+    """Text from users' files, safe inside a Markdown table cell (or any Markdown line): no
+    HTML, no table break, no link or image (`[..](..)`, and no autolink either, which GitHub
+    makes of `https://`, `www.` and `name@host`: a zero-width space breaks each)."""
+    text = (
+        text.replace("\\", "\\\\")
+        .replace("|", "\\|")
+        .replace("\r", " ")
+        .replace("\n", " ")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("[", "\\[")
+        .replace("]", "\\]")
+        .replace("@", "\u200b@")
+        .replace("://", ":\u200b//")
+    )
+    return re.sub(r"(?i)\b(www)\.", "\\1\u200b.", text)
 
 
 def show_time(now: datetime) -> str:

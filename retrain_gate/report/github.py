@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Literal
 
 from retrain_gate.errors import UsageError
+from retrain_gate.report.budget import Fitted, NoteWriter, fit
 from retrain_gate.report.json_report import render_json
 from retrain_gate.report.markdown import render_markdown
 from retrain_gate.results import ModelResult, Report
@@ -46,6 +48,7 @@ class Annotation:
     title: str | None = None
     file: str | None = None
     line: int | None = None
+    model: str | None = None  # whose it is (not printed): to count what the summary shows
 
     def command(self) -> str:
         properties = [
@@ -147,75 +150,66 @@ def write_outputs(path: Path, outputs: Mapping[str, str]) -> None:
 
 
 def fit_summary(markdown: str, *, budget: int, full_report: str) -> str:
-    """The Markdown as is when it fits in `budget` bytes (UTF-8). Else it is cut: whole lines,
-    the last one shortened (outside code blocks, where a cut would break a chart), any open
-    code fence or `<details>` closed, then a note saying what was left out and where the full
-    report is."""
-    size = len(markdown.encode("utf-8"))
-    if size <= budget:
-        return markdown
-    lines = markdown.splitlines()
-
-    def note(stop: int, kept_bytes: int) -> str:
-        return (
-            f"\n> [!WARNING]\n> This summary was trimmed to fit GitHub's 1 MiB limit for a step "
-            f"summary: it stops at line {stop:,} of {len(lines):,} ({size - kept_bytes:,} of "
-            f"{size:,} bytes left out). The full report is in `{full_report}` on the runner "
-            "(the action's `summary` output; the JSON report is its `report` output).\n"
-        )
-
-    # the note's size barely depends on the numbers in it: reserve its largest form
-    reserve = len(note(len(lines), 0).encode("utf-8")) + 32
-    kept: list[str] = []
-    used = 0
-    in_fence = False
-    open_details = 0
-    for line in lines:
-        closing = len("```\n") * in_fence + len("</details>\n") * open_details
-        room = budget - reserve - closing - used
-        cost = len(line.encode("utf-8")) + 1
-        if cost > room:
-            if not in_fence and room > 200:  # a long line (a huge reason): keep its start
-                cut = line.encode("utf-8")[: room - len(" …\n".encode())].decode(
-                    "utf-8", errors="ignore"
-                )
-                kept.append(cut + " …")
-                used += len(kept[-1].encode("utf-8")) + 1
-            break
-        kept.append(line)
-        used += cost
-        stripped = line.strip()
-        if stripped.startswith("```"):
-            in_fence = not in_fence
-        elif not in_fence:
-            open_details += stripped.count("<details>") - stripped.count("</details>")
-            open_details = max(open_details, 0)
-    closers = (["```"] if in_fence else []) + ["</details>"] * open_details
-    return "\n".join(kept + closers) + "\n" + note(len(kept), used)
+    """The Markdown as is when it fits in `budget` bytes (UTF-8); else charts, then folded
+    model details, then other details are left out, with a note naming what went (see
+    retrain_gate.report.budget); lines are cut from the end only as the last resort."""
+    return fit(markdown, budget=budget, note=NoteWriter(full_report=full_report)).markdown
 
 
-def write_summary(path: Path, markdown: str, *, full_report: str) -> None:
+def full_report_text(summary_path: str, environ: Mapping[str, str]) -> str:
+    """Where the untrimmed report is: the runner's file, and the artifact if one is named."""
+    text = f"The full report is the step's `summary` output, `{_code(summary_path)}` on the runner"
+    artifact = environ.get("RETRAIN_GATE_REPORT_ARTIFACT", "").strip()
+    run_url = gate_run_url(environ)
+    if artifact:
+        where = f" ([this run's page]({run_url}#artifacts), under Artifacts)" if run_url else ""
+        return f"{text}; it is uploaded as the artifact `{_code(artifact)}` of this run{where}."
+    return f"{text} (deleted with the job: upload it with actions/upload-artifact to keep it)."
+
+
+def gate_run_url(environ: Mapping[str, str]) -> str | None:
+    server = environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+    repository, run_id = environ.get("GITHUB_REPOSITORY", ""), environ.get("GITHUB_RUN_ID", "")
+    url = f"{server}/{repository}/actions/runs/{run_id}"
+    safe = re.fullmatch(r"https://[\w.:-]+/[\w.-]+/[\w.-]+/actions/runs/\d+", url)
+    return url if safe else None
+
+
+def _code(text: str) -> str:
+    return re.sub(r"[`\r\n]", "'", text)
+
+
+def write_summary(path: Path, markdown: str, *, full_report: str) -> Fitted:
     """Append to GITHUB_STEP_SUMMARY, within what is left of the step's budget."""
     try:
         already = path.stat().st_size
     except OSError:
         already = 0
     budget = max(SUMMARY_BUDGET - already, 0)
-    _append(path, fit_summary(markdown, budget=budget, full_report=full_report), what="summary")
+    fitted = fit(markdown, budget=budget, note=NoteWriter(full_report=full_report))
+    _append(path, fitted.markdown, what="summary")
+    return fitted
 
 
 # -- annotations -----------------------------------------------------------------------------
 
 
-def annotation_path(file: str | None, environ: Mapping[str, str]) -> str | None:
+def annotation_path(
+    file: str | None, environ: Mapping[str, str], *, base: str | None = None
+) -> str | None:
     """A file as GitHub wants it: relative to the workspace (the repository's checkout).
 
-    Config paths are as given on the command line, so relative to the current folder, which
-    the action sets to its `working-directory`."""
+    The config's path is as given on the command line, so relative to the current folder
+    (the action's `working-directory`); metric and data files are relative to the config's
+    root (`base`), which may be a subfolder of the workspace."""
     if not file:
         return None
     path = Path(file)
     workspace = environ.get("GITHUB_WORKSPACE")
+    if not path.is_absolute() and base is not None:
+        path = Path(base) / path
+        if not workspace:
+            return _relative_to_cwd(path)
     if not workspace:
         return path.as_posix()
     absolute = path if path.is_absolute() else Path.cwd() / path
@@ -225,28 +219,49 @@ def annotation_path(file: str | None, environ: Mapping[str, str]) -> str | None:
         return path.as_posix()
 
 
-def build_annotations(report: Report, *, environ: Mapping[str, str]) -> list[Annotation]:
+def _relative_to_cwd(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def build_annotations(
+    report: Report,
+    *,
+    environ: Mapping[str, str],
+    root: str | None = None,
+    left_out: Sequence[str] = (),
+) -> list[Annotation]:
     """Errors first by how much they say (a file that could not be read, a rule that could not
-    be evaluated, a check that vetoed), then warnings (fired triggers, then warn-level checks)."""
+    be evaluated, a check that vetoed), then warnings (fired triggers, then warn-level checks).
+    A rule error that only repeats its model's file problem is not said again. `left_out`:
+    models whose details the job summary had no room for (the count of hidden annotations
+    says where those are)."""
     problems: list[Annotation] = []
     broken: list[Annotation] = []
     vetoes: list[Annotation] = []
     fired: list[Annotation] = []
     warned: list[Annotation] = []
     for result in report.models:
+        said = {p.message for p in result.problems}
         for problem in result.problems:
             problems.append(
                 Annotation(
                     "error",
                     problem.message,
                     title=f"retrain-gate: {result.model}: cannot decide",
-                    file=annotation_path(problem.file, environ),
+                    file=annotation_path(problem.file, environ, base=root),
                     line=problem.line,
+                    model=result.model,
                 )
             )
         for outcome in result.outcomes:
             level: Level
+            if outcome.status == "error" and any(text in outcome.reason for text in said):
+                continue  # the file problem above says it
             if outcome.status == "error":
+                said.add(outcome.reason)
                 bucket, level, verb = broken, "error", "could not run"
             elif outcome.vetoes:
                 bucket, level, verb = vetoes, "error", "failed"
@@ -263,24 +278,38 @@ def build_annotations(report: Report, *, environ: Mapping[str, str]) -> list[Ann
                     title=f"retrain-gate: {result.model}/{outcome.name} {verb}",
                     file=annotation_path(outcome.file, environ),
                     line=outcome.line,
+                    model=result.model,
                 )
             )
-    return _capped(problems + broken + vetoes, "error") + _capped(fired + warned, "warning")
+    errors = _capped(problems + broken + vetoes, "error", left_out=left_out)
+    return errors + _capped(fired + warned, "warning", left_out=left_out)
 
 
-def _capped(items: Sequence[Annotation], level: Level) -> list[Annotation]:
+def _capped(
+    items: Sequence[Annotation], level: Level, *, left_out: Sequence[str]
+) -> list[Annotation]:
     if len(items) <= ANNOTATIONS_PER_LEVEL:
         return list(items)
     shown = ANNOTATIONS_PER_LEVEL - 1
-    more = len(items) - shown
-    what = "errors" if level == "error" else "warnings"
+    rest = items[shown:]
+    more = len(rest)
+    what = "error" if level == "error" else "warning"
+    missing = set(left_out)
+    elsewhere = sum(1 for a in rest if a.model in missing)
+    in_summary = more - elsewhere
+    places = []
+    if in_summary:
+        places.append(f"{in_summary} in the job summary")
+    if elsewhere:
+        places.append(f"{elsewhere} only in the full report (the summary had no room for them)")
     return [
         *items[:shown],
         Annotation(
             level,
-            f"{more} more {what} are listed in the job summary "
-            "(GitHub shows at most 10 annotations of each level per step).",
-            title=f"retrain-gate: {more} more {what}",
+            f"{more} more {what}{'s' if more != 1 else ''}: {' and '.join(places)}. GitHub "
+            "shows at most 10 annotations "
+            "of each level per step.",
+            title=f"retrain-gate: {more} more {what}{'s' if more != 1 else ''}",
         ),
     ]
 
@@ -312,10 +341,11 @@ def write_reports(
     json_report: str | None,
     outputs: Callable[[Path | None, Path | None], Mapping[str, str]],
     environ: Mapping[str, str],
-) -> tuple[Path | None, Path | None]:
+) -> tuple[Path | None, Path | None, Fitted | None]:
     """Write the Markdown and JSON reports to files (when asked, and always on GitHub), then
     on GitHub the step outputs (from `outputs(summary_path, report_path)`) and the job
-    summary (appended, trimmed to GitHub's limit). Returns (summary_path, report_path)."""
+    summary (appended, trimmed to GitHub's limit). Returns (summary_path, report_path, what
+    the job summary kept, when one was written)."""
     summary_path = Path(summary_file) if summary_file else None
     report_path = Path(json_report) if json_report else None
     if github and (summary_path is None or report_path is None):
@@ -326,12 +356,14 @@ def write_reports(
         summary_path = write_file(summary_path, markdown, what="--summary-file")
     if report_path is not None:
         report_path = write_file(report_path, json_text, what="--json-report")
+    fitted = None
     if github:
         if output_file := environ.get("GITHUB_OUTPUT"):
             write_outputs(Path(output_file), outputs(summary_path, report_path))
         if step_summary := environ.get("GITHUB_STEP_SUMMARY"):
-            write_summary(Path(step_summary), markdown, full_report=str(summary_path))
-    return summary_path, report_path
+            full_report = full_report_text(str(summary_path), environ)
+            fitted = write_summary(Path(step_summary), markdown, full_report=full_report)
+    return summary_path, report_path, fitted
 
 
 def publish(
@@ -341,10 +373,12 @@ def publish(
     summary_file: str | None,
     json_report: str | None,
     environ: Mapping[str, str] | None = None,
+    root: str | None = None,
 ) -> Published:
-    """The gate's reports on the runner; returns the annotation commands to print."""
+    """The gate's reports on the runner; returns the annotation commands to print. `root`:
+    the folder the config's data paths are relative to (for the annotations' files)."""
     env = os.environ if environ is None else environ
-    summary_path, report_path = write_reports(
+    summary_path, report_path, fitted = write_reports(
         render_markdown(report),
         render_json(report),
         github=github,
@@ -357,7 +391,9 @@ def publish(
     )
     if not github:
         return Published(summary_path, report_path, ())
-    commands = tuple(a.command() for a in build_annotations(report, environ=env))
+    left_out = fitted.models_dropped if fitted is not None else ()
+    annotations = build_annotations(report, environ=env, root=root, left_out=left_out)
+    commands = tuple(a.command() for a in annotations)
     return Published(summary_path, report_path, commands)
 
 
