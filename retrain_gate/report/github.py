@@ -245,6 +245,7 @@ def build_annotations(
     warned: list[Annotation] = []
     for result in report.models:
         said = {p.message for p in result.problems}
+        said |= {p.file for p in result.problems if p.file}
         for problem in result.problems:
             problems.append(
                 Annotation(
@@ -259,7 +260,7 @@ def build_annotations(
         for outcome in result.outcomes:
             level: Level
             if outcome.status == "error" and any(text in outcome.reason for text in said):
-                continue  # the file problem above says it
+                continue  # the file problem (or an earlier rule) said it
             if outcome.status == "error":
                 said.add(outcome.reason)
                 bucket, level, verb = broken, "error", "could not run"
@@ -296,20 +297,23 @@ def _capped(
     what = "error" if level == "error" else "warning"
     missing = set(left_out)
     elsewhere = sum(1 for a in rest if a.model in missing)
-    in_summary = more - elsewhere
-    places = []
-    if in_summary:
-        places.append(f"{in_summary} in the job summary")
-    if elsewhere:
-        places.append(f"{elsewhere} only in the full report (the summary had no room for them)")
+    are = "is" if more == 1 else "are"
+    noun = f"{more} more {what}{'s' if more != 1 else ''}"
+    if not elsewhere:
+        where = f"{noun} {are} listed in the job summary"
+    elif elsewhere == more:
+        where = f"{noun} {are} listed in the full report only (the job summary had no room)"
+    else:
+        where = (
+            f"{noun}: {more - elsewhere} listed in the job summary, {elsewhere} in the full "
+            "report only (the job summary had no room)"
+        )
     return [
         *items[:shown],
         Annotation(
             level,
-            f"{more} more {what}{'s' if more != 1 else ''}: {' and '.join(places)}. GitHub "
-            "shows at most 10 annotations "
-            "of each level per step.",
-            title=f"retrain-gate: {more} more {what}{'s' if more != 1 else ''}",
+            f"{where} (GitHub shows at most 10 annotations of each level per step).",
+            title=f"retrain-gate: {noun}",
         ),
     ]
 

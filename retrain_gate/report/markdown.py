@@ -87,12 +87,12 @@ def dispatch_lines(dispatch: DispatchResult) -> list[str]:
 def rule_table(result: ModelResult) -> list[str]:
     """Every rule, its reason said once: a reason that repeats the model's error, or an
     earlier row's, points there instead."""
-    said = {p.message: "the error above" for p in result.problems}
+    problems = [p.message for p in result.problems] + [p.file for p in result.problems if p.file]
+    said: dict[str, str] = {}
     rows = []
     for depth, o in with_members(result.outcomes):
-        earlier = said.get(o.reason) or next(
-            (where for text, where in said.items() if text and text in o.reason), None
-        )
+        earlier = next(("the error above" for text in problems if text in o.reason), None)
+        earlier = earlier or said.get(o.reason)
         reason = f"as {earlier}" if earlier else cell(o.reason)
         said.setdefault(o.reason, f"**{cell(o.name)}**")
         rows.append(outcome_row(o, reason, depth=depth))
@@ -104,7 +104,7 @@ def model_section(result: ModelResult) -> list[str]:
     """A model's details: the decision and why, errors, dispatch, the rules, the pictures."""
     lines = [f"### {headline(result)}", "", why(result), ""]
     for problem in result.problems:
-        if str(problem) != result.summary:
+        if str(problem) not in result.summary:
             lines += [f"> **Error:** {cell(str(problem))}", ""]
     if result.dispatch is not None:
         lines.extend(dispatch_lines(result.dispatch))
