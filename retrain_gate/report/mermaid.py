@@ -145,6 +145,8 @@ def chart(
     bottom = low - margin
     if low >= 0 > bottom:  # proportions and counts: the axis need not go below zero
         bottom = 0.0
+    if any(s.kind == "bar" for s in series):  # a bar's height is read from zero
+        bottom = min(bottom, 0.0)
     unit = f" ({scale.unit})" if scale.unit else ""
     names: list[str] = []
     for x in x_labels:
