@@ -191,8 +191,17 @@ def evaluate_baseline_change(rule: RuleConfig, ctx: Context) -> Outcome:
         f"{subject} {fmt(latest.value)} on {day(latest.time)} vs {fmt(base)} at training: "
         f"a {word} of {shown}"
     )
+    if moved < 0:  # it moved the other way: a rise is not "a drop of -4.6%"
+        other = "rise" if dropping else "drop"
+        shown = f"{-moved:.1%}" if relative else fmt(-moved)
+        comparison = (
+            f"{subject} {fmt(latest.value)} on {day(latest.time)} vs {fmt(base)} at training: "
+            f"a {other} of {shown}, so no {word}"
+        )
     if holds:
         reason = f"{comparison}, more than {limit_text}{persistence_phrase(rule, matching)}"
+    elif moved < 0:
+        reason = comparison
     else:
         reason = f"{comparison}, not more than {limit_text}"
     return outcome(

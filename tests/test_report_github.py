@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from retrain_gate.cli import main
+from retrain_gate.report.budget import NoteWriter, fit
 from retrain_gate.report.github import (
     SUMMARY_BUDGET,
     Annotation,
@@ -17,13 +18,12 @@ from retrain_gate.report.github import (
     escape_data,
     escape_property,
     fit_summary,
-    full_report_text,
     format_output,
+    full_report_text,
     publish,
     shield,
     write_summary,
 )
-from retrain_gate.report.budget import NoteWriter, fit
 from retrain_gate.report.markdown import render_markdown
 from retrain_gate.results import (
     DispatchResult,
@@ -249,7 +249,7 @@ def test_summary_starts_with_the_overview_then_each_models_details(
     assert summary.count("```mermaid") == 5  # stale-model has no series to draw
     assert 'title "enough-rows' not in summary and 'title "auc-floor' not in summary
     # fraud needs no attention: folded under its one line
-    assert "<details><summary>✅ fraud: SKIP: no trigger fired (3 quiet)</summary>" in lines
+    assert "<details><summary>✅ fraud: SKIP: no trigger fired, 3 quiet</summary>" in lines
 
 
 def test_user_text_is_escaped_in_the_table_and_the_chart() -> None:

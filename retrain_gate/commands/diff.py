@@ -565,7 +565,9 @@ def window_text(result: ConfigDiff) -> str:
     if result.start is None or result.end is None:
         return "no observations to replay"
     days = (result.end - result.start).days + 1
-    return f"{result.start.isoformat()} to {result.end.isoformat()} ({days} days)"
+    from retrain_gate.report.overview import plural
+
+    return f"{result.start.isoformat()} to {result.end.isoformat()} ({plural(days, 'day')})"
 
 
 def base_text(base: BaseSide) -> str:

@@ -23,6 +23,7 @@ from retrain_gate.report.mermaid import (
     axis_labels,
     chart,
 )
+from retrain_gate.report.overview import plural
 from retrain_gate.results import Outcome
 from retrain_gate.selection import day, fmt
 
@@ -97,7 +98,7 @@ def _head(outcome: Outcome) -> str:
 
 def _span(outcome: Outcome) -> str:
     series = points(outcome)
-    return f"{len(series)} observations, {day(series[0][0])} to {day(series[-1][0])}"
+    return f"{plural(len(series), 'observation')}, {day(series[0][0])} to {day(series[-1][0])}"
 
 
 def _threshold(outcome: Outcome) -> tuple[list[str], list[str]]:

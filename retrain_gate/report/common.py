@@ -37,9 +37,9 @@ def cell(text: str) -> str:
         .replace(">", "&gt;")
         .replace("[", "\\[")
         .replace("]", "\\]")
-        .replace("@", "\u200b@")
         .replace("://", ":\u200b//")
     )
+    text = re.sub(r"([\w.+-])@(?=[\w-]+\.[\w-])", "\\1\u200b@", text)  # name@host.tld only
     return re.sub(r"(?i)\b(www)\.", "\\1\u200b.", text)
 
 

@@ -56,7 +56,8 @@ _SCRIPT = """
     }
   }
   for (const a of document.querySelectorAll("#summary a")) out.links.push(a.getAttribute("href"));
-  for (const img of document.querySelectorAll("#summary img")) out.images.push(img.getAttribute("src"));
+  for (const img of document.querySelectorAll("#summary img"))
+    out.images.push(img.getAttribute("src"));
   const table = document.querySelector("#summary table");
   if (table) for (const row of table.querySelectorAll("tbody tr"))
     out.overview.push(row.cells[0].textContent);
