@@ -637,7 +637,8 @@ def verdict(result: ConfigDiff) -> str:
         elif diff.change == "changed":
             parts.append(f"{diff.model}: rules change, no decision does")
     head = "**Decisions change**" if moved else "**Rules change, decisions do not**"
-    # a reviewer reads a few; the table below has every model
+    # a reviewer reads a few, those whose decisions move first; the table has every model
+    parts.sort(key=lambda part: part.endswith(": rules change, no decision does"))
     more = len(parts) - VERDICT_MODELS
     tail = f"; and {more} more model{'s' if more != 1 else ''}: see the table" if more > 0 else ""
     return f"{head} — " + "; ".join(cell(p) for p in parts[:VERDICT_MODELS]) + tail + "."
