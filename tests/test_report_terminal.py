@@ -41,12 +41,13 @@ def test_at_80_columns_no_line_is_longer_and_no_word_is_split(
     assert len(lines) < 3 * rules + 10
 
 
+@pytest.mark.parametrize("columns", [100, 140])
 def test_wide_terminals_keep_the_table(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    columns: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("COLUMNS", "140")
+    monkeypatch.setenv("COLUMNS", str(columns))
     main(ARGS)
     out = capsys.readouterr().out
     assert any(line.split() == ["rule", "kind", "observed", "threshold", "status", "reason"]
                for line in out.splitlines())  # fmt: skip
-    assert max(len(line) for line in out.splitlines()) <= 140
+    assert max(len(line) for line in out.splitlines()) <= columns

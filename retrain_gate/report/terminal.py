@@ -120,7 +120,7 @@ def render_terminal(report: Report, *, color: bool, width: int | None = None) ->
             (DECISION_TEXT[result.decision], style),
             f"  {result.summary}",
         )
-        console.print(line, soft_wrap=True)
+        console.print(line)  # wrapped between words at the console's width
         for problem in unstated_problems(result):
             console.print(Text(f"  error: {problem}", style=STYLES["error"]))
         if result.dispatch is not None:
