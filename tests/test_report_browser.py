@@ -164,3 +164,18 @@ def test_the_pr_check_on_200_models_renders_with_every_model(
     assert len(verdict) < 2_000 and verdict.endswith("more models: see the table.")
     models = [f"model-{i:04d}" for i in range(BENCH_MODELS)]
     look(markdown, tmp_path, "pr-check-200", models)
+
+
+def test_huge_and_tiny_numbers_render(tmp_path: Path) -> None:
+    # a row count in millions and a rate in millionths: `%.6g` wrote 2.25e+06, a parse error
+    from retrain_gate.report.markdown import render_markdown
+    from retrain_gate.results import ModelResult, Report
+    from tests.test_report_mermaid import NOW, series_rule
+
+    results = (
+        ModelResult("big", "blocked", "x", checks=(series_rule([2.25e6, 2.4e6, 1.9e6], 2e6),)),
+        ModelResult("tiny", "blocked", "x", checks=(series_rule([2e-5, 4e-5, 9e-5], 5e-5),)),
+    )
+    markdown = render_markdown(Report(NOW, "gate.yml", results))
+    result = look(markdown, tmp_path, "huge-and-tiny", ["big", "tiny"])
+    assert len(result["blocks"]) == 2

@@ -22,6 +22,7 @@ from retrain_gate.report.mermaid import (
     Series,
     axis_labels,
     chart,
+    number,
 )
 from retrain_gate.report.overview import plural
 from retrain_gate.results import Outcome
@@ -77,6 +78,12 @@ def worth_a_chart(outcome: Outcome) -> bool:
     return drawable(outcome) and (outcome.status in ACTIVE or near_limit(outcome))
 
 
+def readable(value: float) -> str:
+    """fmt's short form, but never an exponent (0.00005, not 5e-05)."""
+    text = fmt(value)
+    return number(value) if "e" in text else text
+
+
 def _subject(outcome: Outcome) -> str:
     return outcome.recent_label or outcome.metric or outcome.kind
 
@@ -109,13 +116,14 @@ def _threshold(outcome: Outcome) -> tuple[list[str], list[str]]:
     verb = "fires when" if outcome.role == "trigger" else "passes when"
     words = (
         f"{_head(outcome)}: {cell(subject)}, {_span(outcome)}: latest "
-        f"{fmt(values[-1])}, min {fmt(min(values))}, max {fmt(max(values))}; {verb} "
-        f"{cell(show_value(outcome.threshold))}, a limit of {fmt(outcome.limit)} "
+        f"{readable(values[-1])}, min {readable(min(values))}, max {readable(max(values))}; "
+        f"{verb} "
+        f"{cell(show_value(outcome.threshold))}, a limit of {readable(outcome.limit)} "
         "(red in the chart)."
     )
     mermaid = chart(
         title=f"{outcome.name} - {COLOUR_NAMES[SERIES]}: {subject}, "
-        f"{COLOUR_NAMES[LIMIT]}: the limit {fmt(outcome.limit)}",
+        f"{COLOUR_NAMES[LIMIT]}: the limit {readable(outcome.limit)}",
         x_labels=axis_labels([t for t, _ in series]),
         y_title=subject,
         series=[
@@ -135,7 +143,7 @@ def _anomaly(outcome: Outcome) -> tuple[list[str], list[str]]:
     words = (
         f"{_head(outcome)}: {cell(subject)}, {_span(outcome)}: latest "
         f"{fmt(values[-1])}; the band for it, {cell(show_value(outcome.threshold))}, is "
-        f"{fmt(low)} to {fmt(high)} (orange in the chart)."
+        f"{readable(low)} to {readable(high)} (orange in the chart)."
     )
     mermaid = chart(
         title=f"{outcome.name} - {COLOUR_NAMES[SERIES]}: {subject}, "

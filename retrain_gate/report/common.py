@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 
 from retrain_gate.results import Decision, ModelResult, Outcome, Problem, Value
+from retrain_gate.report.mermaid import number
 from retrain_gate.selection import fmt
 
 ICONS = {
@@ -57,7 +59,9 @@ def show_value(value: Value) -> str:
     if value is None:
         return "-"
     if isinstance(value, float):
-        return fmt(value)
+        text = fmt(value)
+        # people read 0.00009, not 9e-05 (and Mermaid cannot read the exponent at all)
+        return number(value) if "e" in text and math.isfinite(value) else text
     return str(value)
 
 

@@ -37,7 +37,7 @@ def headline(result: ModelResult) -> str:
 
 
 def why(result: ModelResult) -> str:
-    if result.decision == "blocked":
+    if result.decision == "blocked" and result.fired:
         vetoes = ", ".join(cell(o.name) for o in result.vetoes)
         fired = ", ".join(cell(o.name) for o in result.fired)
         return (

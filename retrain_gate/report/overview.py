@@ -82,7 +82,8 @@ def decided_by(result: ModelResult) -> str:
         return cell(short(result.summary))
     if result.decision == "blocked":
         held = list(result.fired)
-        return f"{names(list(result.vetoes))} failed, holding back {names(held)}"
+        vetoes = f"{names(list(result.vetoes))} failed"
+        return f"{vetoes}, holding back {names(held)}" if held else vetoes
     if result.decision == "retrain":
         return f"{names(list(result.fired))} fired"
     notes = [o for o in result.checks if o.status in ("failed", "warned", "error")]
