@@ -6,8 +6,8 @@ import math
 import re
 from datetime import datetime
 
-from retrain_gate.results import Decision, ModelResult, Outcome, Problem, Value
 from retrain_gate.report.mermaid import number
+from retrain_gate.results import Decision, ModelResult, Outcome, Problem, Value
 from retrain_gate.selection import fmt
 
 ICONS = {
