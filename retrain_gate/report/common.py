@@ -77,3 +77,21 @@ def show_observed(outcome: Outcome) -> str:
     if isinstance(value, float) and outcome.kind == "drift":
         return f"{value:.3f}"
     return show_value(value)
+
+
+def said_before(result: ModelResult) -> list[tuple[int, Outcome, str | None]]:
+    """Each outcome (group members after their group, with their depth) and, when its reason
+    only repeats what was said already, where: `None`, the model's error (`""`), or the
+    name of the earlier rule with the same reason. Each reason is said once per place."""
+    from retrain_gate.results import with_members
+
+    problems = [p.message for p in result.problems] + [p.file for p in result.problems if p.file]
+    said: dict[str, str] = {}
+    found: list[tuple[int, Outcome, str | None]] = []
+    for depth, o in with_members(result.outcomes):
+        earlier: str | None = "" if any(text in o.reason for text in problems) else None
+        if earlier is None:
+            earlier = said.get(o.reason)
+        said.setdefault(o.reason, o.name)
+        found.append((depth, o, earlier))
+    return found

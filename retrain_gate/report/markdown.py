@@ -15,7 +15,14 @@ import re
 
 from retrain_gate.report import budget, overview
 from retrain_gate.report.charts import picture, worth_a_chart
-from retrain_gate.report.common import DECISION_TEXT, ICONS, cell, show_observed, show_value
+from retrain_gate.report.common import (
+    DECISION_TEXT,
+    ICONS,
+    cell,
+    said_before,
+    show_observed,
+    show_value,
+)
 from retrain_gate.results import DispatchResult, ModelResult, Outcome, Report, with_members
 
 __all__ = ["cell", "fenced", "model_section", "plain", "render_markdown"]
@@ -87,14 +94,12 @@ def dispatch_lines(dispatch: DispatchResult) -> list[str]:
 def rule_table(result: ModelResult) -> list[str]:
     """Every rule, its reason said once: a reason that repeats the model's error, or an
     earlier row's, points there instead."""
-    problems = [p.message for p in result.problems] + [p.file for p in result.problems if p.file]
-    said: dict[str, str] = {}
     rows = []
-    for depth, o in with_members(result.outcomes):
-        earlier = next(("the error above" for text in problems if text in o.reason), None)
-        earlier = earlier or said.get(o.reason)
-        reason = f"as {earlier}" if earlier else cell(o.reason)
-        said.setdefault(o.reason, f"**{cell(o.name)}**")
+    for depth, o, earlier in said_before(result):
+        if earlier is None:
+            reason = cell(o.reason)
+        else:
+            reason = f"as **{cell(earlier)}**" if earlier else "as the error above"
         rows.append(outcome_row(o, reason, depth=depth))
     head = ["| rule | kind | observed | threshold | status | reason |", *["| --- " * 6 + "|"]]
     return [*head, *rows, ""]

@@ -12,12 +12,13 @@ import textwrap
 
 from retrain_gate.report.common import (
     DECISION_TEXT,
+    said_before,
     show_observed,
     show_time,
     show_value,
     unstated_problems,
 )
-from retrain_gate.results import ModelResult, Report, with_members
+from retrain_gate.results import ModelResult, Report
 
 STYLES = {
     "fired": "bold yellow",
@@ -100,7 +101,7 @@ def render_terminal(report: Report, *, color: bool, width: int | None = None) ->
                 body = json.dumps(result.dispatch.body, ensure_ascii=False, indent=2)
                 for line in body.splitlines():
                     console.print(Text(f"    {line}"), soft_wrap=True)
-        for depth, o in with_members(result.outcomes):
+        for depth, o, earlier in said_before(result):
             pad = 2 + 2 * depth
             status = Text(f"{' ' * pad}{o.status:<7}", style=STYLES[o.status])
             rule = f" {o.name} ({o.kind}): {show_observed(o)}, threshold {show_value(o.threshold)}"
@@ -108,7 +109,8 @@ def render_terminal(report: Report, *, color: bool, width: int | None = None) ->
             console.print(Text.assemble(status, " " + first.lstrip()), soft_wrap=True)
             for line in more:
                 console.print(Text(" " * (pad + 8) + line.lstrip()), soft_wrap=True)
-            lines(o.reason, indent=pad + 8, style="dim" if o.status == "quiet" else "")
+            reason = o.reason if earlier is None else f"as {earlier or 'the error above'}"
+            lines(reason, indent=pad + 8, style="dim" if o.status == "quiet" else "")
 
     def model(result: ModelResult) -> None:
         if stacked:
@@ -135,7 +137,7 @@ def render_terminal(report: Report, *, color: bool, width: int | None = None) ->
         )
         for column in ("rule", "kind", "observed", "threshold", "status", "reason"):
             table.add_column(column, overflow="fold", no_wrap=column not in ("reason",))
-        for depth, o in with_members(result.outcomes):
+        for depth, o, earlier in said_before(result):
             # a group's members are indented under it
             table.add_row(
                 escape(f"{'  ' * depth}└ {o.name}" if depth else o.name),
@@ -143,7 +145,7 @@ def render_terminal(report: Report, *, color: bool, width: int | None = None) ->
                 escape(show_observed(o)),
                 escape(show_value(o.threshold)),
                 Text(o.status, style=STYLES[o.status]),
-                Text(o.reason),
+                Text(o.reason if earlier is None else f"as {earlier or 'the error above'}"),
             )
         console.print(table)
 
