@@ -219,7 +219,7 @@ def test_summary_starts_with_the_overview_then_each_models_details(
     head = lines.index("| model | decision | decided by | dispatch |")
     assert lines[head + 2 : head + 4] == [
         "| churn | 🔁 retrain | accuracy-floor, accuracy-drop, more-data and 3 more fired "
-        "| not asked |",
+        "| not requested |",
         "| fraud | ✅ skip | no trigger fired | - |",
     ]
     churn = lines.index("### 🔁 churn: RETRAIN")

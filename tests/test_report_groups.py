@@ -101,7 +101,7 @@ def test_markdown_table_shows_members_indented_under_their_group(
     )
     assert lines[start + 10] == ""  # and nothing else in the table
     # the overview names the group that asked for the retrain (its row has the members')
-    assert "| m | 🔁 retrain | both fired | not asked |" in lines
+    assert "| m | 🔁 retrain | both fired | not requested |" in lines
 
 
 def test_members_with_a_series_get_charts_like_top_level_rules(

@@ -94,7 +94,7 @@ def decided_by(result: ModelResult) -> str:
 
 def dispatch_state(dispatch: DispatchResult | None, decision: Decision) -> str:
     if dispatch is None:
-        return "not asked" if decision == "retrain" else "-"
+        return "not requested" if decision == "retrain" else "-"
     return {
         "dispatched": "🚀 dispatched",
         "dry-run": "🧪 dry run: not sent",
