@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from make_repo import RepoSize, last_day, make_repo
 
-from retrain_gate.config import load_config
+from retrain_gate.config.parse import load_config
 from retrain_gate.engine.backtest import Backtest
 from retrain_gate.engine.backtest_run import backtest_config
 from retrain_gate.engine.gate import check

@@ -31,6 +31,15 @@ class Point:
 
 
 @dataclass(frozen=True)
+class Bin:
+    """One bin of a drift rule's two distributions, each as a share of its total."""
+
+    label: str
+    reference: float
+    current: float
+
+
+@dataclass(frozen=True)
 class Outcome:
     """One trigger rule's or data-quality check's result, with one plain sentence."""
 
@@ -53,6 +62,10 @@ class Outcome:
     limit: float | None = None
     # a group's (all/any) members' outcomes, in config order; empty for any other rule
     members: tuple[Outcome, ...] = ()
+    # a drift rule's two distributions on common bins (the feature that counted)
+    bins: tuple[Bin, ...] = ()
+    # an anomaly rule's band for its latest value: (mean - k sigma, mean + k sigma)
+    band: tuple[float, float] | None = None
 
     @property
     def vetoes(self) -> bool:

@@ -20,7 +20,7 @@ from retrain_gate.act.dispatch import act
 from retrain_gate.act.issues import issue_marker
 from retrain_gate.act.request import MAX_REASONS_CHARS, dispatch_request, reasons_line
 from retrain_gate.cli import main
-from retrain_gate.config import load_config
+from retrain_gate.config.parse import load_config
 from retrain_gate.engine.gate import check
 from retrain_gate.errors import ConfigError
 from retrain_gate.github.client import GitHubClient

@@ -237,7 +237,7 @@ def test_the_action_in_dry_run_on_the_examples(
     assert outputs["decision"] == "retrain"
     assert outputs["retrain"] == "true"
     assert outputs["reasons"].startswith("churn: retrain (accuracy-floor, accuracy-drop,")
-    assert outputs["reasons"].endswith("fraud: skip (no trigger fired (3 quiet))")
+    assert outputs["reasons"].endswith("fraud: skip (no trigger fired, 3 quiet)")
     assert outputs["run-url"] == ""  # a dry run starts nothing
     report = json.loads(Path(outputs["report"]).read_text(encoding="utf-8"))
     assert report["decision"] == "retrain"
@@ -258,7 +258,10 @@ def test_the_action_in_dry_run_on_the_examples(
     assert Path(outputs["summary"]).is_relative_to(tmp_path / "runner_temp")
     summary = run.summaries["gate"]
     assert summary == Path(outputs["summary"]).read_text(encoding="utf-8")
-    assert summary.splitlines()[0] == "## 🔁 retrain-gate: RETRAIN (1 retrain, 1 skip)"
+    # a dry run says so first, not "RETRAIN" as if a retraining had started
+    assert summary.splitlines()[0] == (
+        "## 🧪 retrain-gate DRY RUN: would RETRAIN (1 retrain, 1 skip); nothing was sent"
+    )
     assert "| accuracy-floor | trigger · threshold | 0.858 | &lt; 0.87 | 🔥 fired |" in summary
     assert (
         "**Dispatch:** dry-run: would start retrain.yml on main (POST "
@@ -269,7 +272,7 @@ def test_the_action_in_dry_run_on_the_examples(
         '<details><summary>the request it would send</summary>\n\n```json\n{\n  "ref": "main"'
         in summary
     )
-    assert "```mermaid\nxychart-beta" in summary
+    assert re.search(r"```mermaid\n%%\{init: .*\}%%\nxychart-beta\n", summary)
     # annotations point at the config's lines, relative to the workspace
     assert (
         "::warning file=my examples/retrain-gate.yml,line=19,title=retrain-gate%3A "
@@ -357,7 +360,7 @@ def test_fail_on_fails_the_step_and_keeps_the_outputs(
     )
     assert run.codes["gate"] == 1
     assert run.outputs["decision"] == "retrain"
-    assert run.summaries["gate"].startswith("## 🔁 retrain-gate: RETRAIN")
+    assert run.summaries["gate"].startswith("## 🧪 retrain-gate DRY RUN: would RETRAIN")
 
 
 def test_a_boolean_input_that_is_not_true_or_false_stops_the_step(

@@ -25,9 +25,9 @@ import pytest
 import yaml
 
 from retrain_gate.cli import main
-from retrain_gate.config import load_config
 from retrain_gate.config import messages as config_messages
 from retrain_gate.config import positions as config_positions
+from retrain_gate.config.parse import load_config
 from retrain_gate.config.schema import build_schema, rule_schema
 from retrain_gate.engine.gate import check
 from retrain_gate.engine.load import load_model

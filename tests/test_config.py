@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from retrain_gate.config import find_config, load_config, repository_root
+from retrain_gate.config.parse import find_config, load_config, repository_root
 from retrain_gate.engine.gate import check
 from retrain_gate.errors import EXIT_CONFIG, ConfigError
 from tests.conftest import daily_csv, write
@@ -615,7 +615,7 @@ def test_an_editor_flags_a_misspelled_key_inside_a_member() -> None:
     import jsonschema
     import yaml
 
-    from retrain_gate.config import build_schema
+    from retrain_gate.config.schema import build_schema
 
     data = yaml.safe_load(GROUPED.replace("growth_since_baseline", "growth_since_baselin"))
     errors = list(jsonschema.Draft202012Validator(build_schema()).iter_errors(data))

@@ -38,14 +38,14 @@ def test_retrain_with_one_check_and_with_none(tmp_path: Path) -> None:
 def test_blocked_when_a_trigger_fired_and_an_error_check_failed(tmp_path: Path) -> None:
     model = decided(tmp_path, [LOW], [ROWS_OK, ROWS_BAD])
     assert model.decision == "blocked"
-    assert model.summary == "floor fired, but many-rows failed: not retraining on bad data"
+    assert model.summary == "many-rows failed, holding back floor: not retraining on bad data"
     assert [o.name for o in model.vetoes] == ["many-rows"]
 
 
 def test_skip_when_no_trigger_fired(tmp_path: Path) -> None:
     model = decided(tmp_path, [HIGH], [ROWS_OK])
     assert model.decision == "skip"
-    assert model.summary == "no trigger fired (1 quiet)"
+    assert model.summary == "no trigger fired, 1 quiet"
 
 
 def test_a_failed_check_without_a_fired_trigger_is_still_a_skip_and_is_named(
@@ -53,7 +53,7 @@ def test_a_failed_check_without_a_fired_trigger_is_still_a_skip_and_is_named(
 ) -> None:
     model = decided(tmp_path, [HIGH], [ROWS_BAD])
     assert model.decision == "skip"
-    assert model.summary == "no trigger fired (1 quiet); many-rows failed"
+    assert model.summary == "no trigger fired, 1 quiet; many-rows failed"
 
 
 def test_a_warn_check_failure_does_not_veto_and_is_in_the_summary(tmp_path: Path) -> None:
@@ -63,7 +63,7 @@ def test_a_warn_check_failure_does_not_veto_and_is_in_the_summary(tmp_path: Path
     assert [o.status for o in model.checks] == ["passed", "warned"]
     assert model.summary == ("floor fired; 1 of 2 checks passed; many-rows warned (severity warn)")
     skipped = decided(tmp_path, [HIGH], [warn])
-    assert skipped.summary == "no trigger fired (1 quiet); many-rows warned (severity warn)"
+    assert skipped.summary == "no trigger fired, 1 quiet; many-rows warned (severity warn)"
 
 
 def test_a_warn_check_that_cannot_run_does_not_block(tmp_path: Path) -> None:
@@ -153,11 +153,11 @@ def test_decide_on_outcomes_directly() -> None:
     failed = rule("c1", "check", "failed")
     assert decide((fired, quiet), (failed,)) == (
         "blocked",
-        "t1 fired, but c1 failed: not retraining on bad data",
+        "c1 failed, holding back t1: not retraining on bad data",
     )
-    assert decide((quiet,), ()) == ("skip", "no trigger fired (1 quiet)")
+    assert decide((quiet,), ()) == ("skip", "no trigger fired, 1 quiet")
     errors = (rule("t3", "trigger", "error"), rule("t4", "trigger", "error"))
-    assert decide(errors, ()) == ("error", "t3 could not be evaluated: t3 reason (and 1 more)")
+    assert decide(errors, ()) == ("error", "t3 could not be evaluated: t3 reason; 1 more could not")
     # a file problem with no rule to report it still makes the decision error
     problem = Problem("file not found", 3, "card.json")
     assert decide((), (), (problem,)) == ("error", "card.json: file not found")

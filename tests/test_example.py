@@ -60,7 +60,7 @@ def test_terminal_report_shows_every_rule_and_the_decision(
         "auc-floor",
     ):
         assert rule in out
-    assert "fraud: SKIP  no trigger fired (3 quiet)" in out
+    assert "fraud: SKIP  no trigger fired, 3 quiet" in out
     assert out.rstrip().endswith("decision: RETRAIN  (as of 2026-11-28 00:00 UTC)")
     assert "\x1b[" not in out  # NO_COLOR and not a terminal: no escape codes
 
@@ -77,7 +77,10 @@ def test_an_unreadable_metric_file_is_said_once(
     assert main(args) == 3
     out = capsys.readouterr().out
     assert "churn: ERROR" in out
-    assert out.count("metrics/churn/daily.csv: file not found") == 1
+    # once per place: the Markdown's overview row, then once in the model's details
+    places = out.split("<!-- retrain-gate:section ", 1) if fmt == "markdown" else [out]
+    for place in places:
+        assert place.count("metrics/churn/daily.csv: file not found") == 1
 
 
 def test_fail_on_retrain_exits_1(capsys: pytest.CaptureFixture[str]) -> None:

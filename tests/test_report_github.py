@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from retrain_gate.cli import main
+from retrain_gate.report.budget import NoteWriter, fit
 from retrain_gate.report.github import (
     SUMMARY_BUDGET,
     Annotation,
@@ -18,11 +19,12 @@ from retrain_gate.report.github import (
     escape_property,
     fit_summary,
     format_output,
+    full_report_text,
     publish,
     shield,
     write_summary,
 )
-from retrain_gate.report.markdown import render_markdown, sparkline
+from retrain_gate.report.markdown import render_markdown
 from retrain_gate.results import (
     DispatchResult,
     ModelResult,
@@ -204,7 +206,7 @@ def test_run_url_is_an_output_only_when_a_run_was_dispatched(
 # -- the Markdown report ---------------------------------------------------------------------
 
 
-def test_summary_starts_with_the_decision_then_table_then_charts(
+def test_summary_starts_with_the_overview_then_each_models_details(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, outputs, summary, _ = run_on_runner(
@@ -213,37 +215,41 @@ def test_summary_starts_with_the_decision_then_table_then_charts(
     assert summary == Path(outputs["summary"]).read_text(encoding="utf-8")
     lines = summary.splitlines()
     assert lines[0] == "## 🔁 retrain-gate: RETRAIN (1 retrain, 1 skip)"
-    churn = lines.index(
-        "### 🔁 **churn: RETRAIN**: accuracy-floor, accuracy-drop, more-data, stale-model, "
-        "feature-drift, accuracy-anomaly fired; all 5 checks passed"
+    # the overview: one row per model, the deciding rules and the dispatch state
+    head = lines.index("| model | decision | decided by | dispatch |")
+    assert lines[head + 2 : head + 4] == [
+        "| churn | 🔁 retrain | accuracy-floor, accuracy-drop, more-data and 3 more fired "
+        "| not requested |",
+        "| fraud | ✅ skip | no trigger fired | - |",
+    ]
+    churn = lines.index("### 🔁 churn: RETRAIN")
+    assert head < churn
+    assert lines[churn + 2] == (
+        "accuracy-floor, accuracy-drop, more-data, stale-model, feature-drift, "
+        "accuracy-anomaly fired; all 5 checks passed"
     )
     table = lines.index("| rule | kind | observed | threshold | status | reason |", churn)
     assert lines[table + 2].startswith(
         "| accuracy-floor | trigger · threshold | 0.858 | &lt; 0.87 | 🔥 fired |"
     )
-    details = lines.index(
-        "<details><summary>📈 churn: recent values against the threshold (5 rules)</summary>"
+    # the words beside the chart, then the chart: the series and a flat limit line
+    words = next(line for line in lines[table:] if line.startswith("**accuracy-floor**"))
+    assert words == (
+        "**accuracy-floor** 🔥 fired: accuracy, 30 observations, 2026-10-29 to 2026-11-27: "
+        "latest 0.858, min 0.858, max 0.9044; fires when &lt; 0.87, a limit of 0.87 "
+        "(red in the chart)."
     )
-    assert table < details
-    # the text fallback: the series and its threshold on one scale, with the words beside
-    spark = next(line for line in lines[details:] if line.startswith("accuracy   "))
-    assert re.fullmatch(
-        r"accuracy   [▁▂▃▄▅▆▇█]{30}  min 0\.858 · max 0\.9044 · latest 0\.858", spark
-    )
-    limit = lines[lines.index(spark) + 1]
-    assert re.fullmatch(r"threshold  ([▁▂▃▄▅▆▇█])\1{29}  0\.87: fires when < 0\.87", limit)
-    # the Mermaid picture beside it: the series and a flat threshold line
-    mermaid = lines.index("```mermaid", details)
-    assert lines[mermaid + 1] == "xychart-beta"
-    assert lines[mermaid + 2] == '    title "accuracy-floor: accuracy vs 0.87"'
-    assert lines[mermaid + 6] == "    line [" + ", ".join(["0.87"] * 30) + "]"
-    assert summary.count("<details>") == summary.count("</details>") == 2  # churn and fraud
-
-
-def test_sparkline_spans_low_to_high_and_leaves_gaps_blank() -> None:
-    assert sparkline([0, 1, 2, 3, 4, 5, 6, 7], low=0, high=7) == "▁▂▃▄▅▆▇█"
-    assert sparkline([1.0, None, 3.0, float("nan")], low=1, high=3) == "▁ █ "
-    assert sparkline([5, 5], low=5, high=5) == "▄▄"
+    mermaid = lines.index("```mermaid", lines.index(words))
+    assert lines[mermaid + 1].startswith('%%{init: {"themeVariables": {"xyChart": ')
+    assert lines[mermaid + 2] == "xychart-beta"
+    assert lines[mermaid + 3] == '    title "accuracy-floor - blue: accuracy, red: the limit 0.87"'
+    assert lines[mermaid + 7] == "    line [" + ", ".join(["0.87"] * 30) + "]"
+    # a chart only where it tells something: churn's six fired triggers; none of the
+    # passing checks far from their limit, none for fraud's quiet rules far from theirs
+    assert summary.count("```mermaid") == 5  # stale-model has no series to draw
+    assert 'title "enough-rows' not in summary and 'title "auc-floor' not in summary
+    # fraud needs no attention: folded under its one line
+    assert "<details><summary>✅ fraud: SKIP: no trigger fired, 3 quiet</summary>" in lines
 
 
 def test_user_text_is_escaped_in_the_table_and_the_chart() -> None:
@@ -254,7 +260,7 @@ def test_user_text_is_escaped_in_the_table_and_the_chart() -> None:
         status="fired",
         observed=0.5,
         threshold="< 0.87",
-        reason="line one\nline two | `code`",
+        reason="line one\nline two | `code` [x](https://e.test) ![i](y.png) www.e.test a@e.test",
         metric='acc"`uracy',
         recent=tuple(Point(NOW - timedelta(days=3 - i), v) for i, v in enumerate([0.9, 0.8, 0.5])),
         limit=0.87,
@@ -263,9 +269,15 @@ def test_user_text_is_escaped_in_the_table_and_the_chart() -> None:
     markdown = render_markdown(Report(NOW, "gate.yml", (result,)))
     assert "<img" not in markdown and "<b>" not in markdown
     assert '| acc\\|&lt;img src=x onerror=alert(1)&gt;" |' in markdown
-    assert "line one line two \\| `code`" in markdown
-    assert '    title "acc__img src=x onerror=alert(1)__: acc__uracy vs 0.87"' in markdown
-    assert "```text\nacc''uracy  █▆▁  min 0.5" in markdown  # no backtick can close the fence
+    # no link, image or autolink: brackets escaped, autolinks broken by a word joiner
+    assert (
+        "line one line two \\| `code` \\[x\\](https\u2060://e.test) !\\[i\\](y.png) "
+        "www\u2060.e.test a\u2060@e.test"
+    ) in markdown
+    assert (
+        '    title "acc__img src=x onerror=alert(1)__ - blue: acc__uracy, red: the limit 0.87"'
+        in (markdown)
+    )
 
 
 # -- trimming to GitHub's limit --------------------------------------------------------------
@@ -293,27 +305,79 @@ def huge_report(*, models: int = 3, rules: int = 40, reason_chars: int = 20_000)
     return Report(NOW, "gate.yml", tuple(results))
 
 
-def test_a_huge_report_is_trimmed_under_the_limit_with_a_note(tmp_path: Path) -> None:
+def test_a_huge_report_keeps_every_model_in_the_overview_and_names_what_went(
+    tmp_path: Path,
+) -> None:
     markdown = render_markdown(huge_report())
     assert len(markdown.encode("utf-8")) > 4 * MIB  # é is two bytes
     summary = tmp_path / "step_summary"
-    write_summary(summary, markdown, full_report="/runner/temp/summary.md")
-    size = summary.stat().st_size
-    assert SUMMARY_BUDGET - 100 < size <= SUMMARY_BUDGET < MIB
+    fitted = write_summary(summary, markdown, full_report="The full report is in `/r/s.md`.")
     text = summary.read_text(encoding="utf-8")
+    assert len(text.encode("utf-8")) == summary.stat().st_size <= SUMMARY_BUDGET < MIB
     assert text.splitlines()[0] == markdown.splitlines()[0]  # the decision line survives
-    assert text.count("```") % 2 == 0  # no code fence left open
-    assert text.count("<details>") == text.count("</details>")
-    body, note = text.split("\n> [!WARNING]\n")
-    assert "trimmed to fit GitHub's 1 MiB limit" in note
-    assert "The full report is in `/runner/temp/summary.md` on the runner" in note
-    stop, total = re.search(r"it stops at line ([\d,]+) of ([\d,]+)", note).groups()  # type: ignore[union-attr]
-    original = markdown.splitlines()
-    assert int(total.replace(",", "")) == len(original)
-    # kept: the report's first lines, the last one cut short (a huge reason), nothing after
-    kept = body.splitlines()[: int(stop.replace(",", ""))]
-    assert kept[:-1] == original[: len(kept) - 1]
-    assert kept[-1].endswith(" …") and original[len(kept) - 1].startswith(kept[-1][:-2])
+    # every model is still in the overview, and the note (right under it) names each one
+    overview = [line for line in text.splitlines() if line.startswith("| model-")]
+    assert [line.split(" | ")[0] for line in overview] == ["| model-0", "| model-1", "| model-2"]
+    note = text[text.index("> [!WARNING]") :]
+    assert text.index("| model-2 |") < text.index("> [!WARNING]")
+    assert "shortened to fit GitHub's 1 MiB limit" in note
+    assert "the details of 3 models (each still in the overview above): `model-0`, " in note
+    assert "The full report is in `/r/s.md`." in note
+    assert fitted.models_dropped == ("model-0", "model-1", "model-2") and not fitted.cut
+    assert text.count("```") % 2 == 0 and text.count("<details>") == text.count("</details>")
+
+
+def many_models(count: int) -> Report:
+    """Models that fired (charts), and quiet ones far from their limits (folded, no chart)."""
+    results = []
+    for m in range(count):
+        status = "fired" if m % 2 == 0 else "quiet"
+        trigger = Outcome(
+            name="floor",
+            kind="threshold",
+            role="trigger",
+            status=status,  # type: ignore[arg-type]
+            observed=0.5,
+            threshold="< 0.87",
+            reason="accuracy 0.5 < 0.87" if status == "fired" else "accuracy 0.99 >= 0.5",
+            metric="accuracy",
+            recent=tuple(
+                Point(NOW - timedelta(days=30 - i), 2_250_000.0 + i * 1000) for i in range(30)
+            ),
+            limit=2_260_000.0 if status == "fired" else 1.0,
+        )
+        decision = "retrain" if status == "fired" else "skip"
+        results.append(ModelResult(f"model-{m}", decision, f"floor {status}", triggers=(trigger,)))  # type: ignore[arg-type]
+    return Report(NOW, "gate.yml", tuple(results))
+
+
+def test_near_the_budget_charts_go_first_then_folded_details_by_name() -> None:
+    markdown = render_markdown(many_models(40))
+    charts = markdown.count("```mermaid")
+    assert charts == 20  # the fired models' charts; the folded quiet ones have none
+    size = len(markdown.encode("utf-8"))
+    # room for everything but a few charts: only charts go, the note counts them
+    some = fit_summary(markdown, budget=size - 2_000, full_report="x")
+    assert 0 < some.count("```mermaid") < charts
+    assert "<details><summary>" in some and "Left out: " in some
+    assert f"{charts - some.count('```mermaid')} charts (their numbers are still in words)" in some
+    # less room: every chart, then the folded models' details, the last ones first
+    chart_bytes = sum(
+        len(block.encode("utf-8"))
+        for block in re.findall(
+            r"<!-- retrain-gate:chart -->.*?<!-- retrain-gate:/chart -->\n", markdown, re.S
+        )
+    )
+    budget = size - chart_bytes - 3_000
+    fitted = fit(markdown, budget=budget, note=NoteWriter(full_report="x"))
+    assert fitted.markdown.count("```mermaid") == 0 and fitted.charts_dropped == charts
+    assert fitted.models_dropped and all(int(m.split("-")[1]) % 2 for m in fitted.models_dropped)
+    assert fitted.models_dropped[-1] == "model-39"
+    names = ", ".join(f"`{m}`" for m in fitted.models_dropped)
+    assert f"(each still in the overview above): {names}." in fitted.markdown
+    assert len(fitted.markdown.encode("utf-8")) <= budget
+    for m in range(40):  # every model still in the overview
+        assert f"| model-{m} |" in fitted.markdown
 
 
 def test_a_report_that_fits_is_left_as_it_is() -> None:
@@ -328,13 +392,33 @@ def test_the_budget_counts_what_the_step_summary_already_holds(tmp_path: Path) -
     assert 600_000 < summary.stat().st_size <= SUMMARY_BUDGET
 
 
-def test_trimming_closes_an_open_code_fence_and_details_block() -> None:
+def test_the_last_resort_cut_closes_an_open_code_fence_and_details_block() -> None:
+    # nothing marked to drop (a report of another shape): whole lines cut from the end
     markdown = "# decision\n\n<details><summary>s</summary>\n\n```text\n" + "a line\n" * 1000
     trimmed = fit_summary(markdown, budget=2_000, full_report="/tmp/s.md")
     assert len(trimmed.encode("utf-8")) <= 2_000
     body, note = trimmed.split("\n> [!WARNING]")
     assert body.endswith("a line\n```\n</details>\n")
-    assert "it stops at line 237 of 1,005" in note
+    assert "Left out: the end of the report (lines past the limit)" in note
+
+
+def test_the_note_links_the_uploaded_report_on_the_runs_page() -> None:
+    environ = {
+        "RETRAIN_GATE_REPORT_ARTIFACT": "retrain-gate-report",
+        "GITHUB_SERVER_URL": "https://github.com",
+        "GITHUB_REPOSITORY": "acme/models",
+        "GITHUB_RUN_ID": "42",
+    }
+    assert full_report_text("/runner/s.md", environ) == (
+        "The full report is the step's `summary` output, `/runner/s.md` on the runner; it is "
+        "uploaded as the artifact `retrain-gate-report` of this run ([this run's page]"
+        "(https://github.com/acme/models/actions/runs/42#artifacts), under Artifacts)."
+    )
+    # no artifact named: no claim that there is one
+    assert "deleted with the job" in full_report_text("/runner/s.md", {})
+    # a forged server URL is no link
+    forged = {**environ, "GITHUB_SERVER_URL": "javascript:alert(1)//"}
+    assert "](" not in full_report_text("/runner/s.md", forged)
 
 
 # -- annotations -----------------------------------------------------------------------------
@@ -390,9 +474,14 @@ def test_fired_triggers_warn_and_failed_checks_error_at_their_config_line(
     )
     # the summary says why first: the veto, then the triggers it held back
     assert summary.startswith("## ⛔ retrain-gate: BLOCKED (1 blocked, 1 skip)\n")
-    why = [line for line in summary.splitlines() if line.startswith("- ")]
-    assert why[0].startswith("- ❌ **fresh-data** (failed): newest observation 2026-11-27 is ")
-    assert why[1].startswith("- 🔥 **accuracy-floor** (fired): accuracy 0.862, 0.858 &lt; 0.87")
+    lines = summary.splitlines()
+    assert "| churn | ⛔ blocked | fresh-data failed, holding back accuracy-floor, " in summary
+    churn = lines.index("### ⛔ churn: BLOCKED")
+    assert lines[churn + 2] == (
+        "**fresh-data failed**, so the retrain that accuracy-floor, accuracy-drop, more-data, "
+        "stale-model, feature-drift, accuracy-anomaly asked for is held back: not retraining "
+        "on bad data."
+    )
     commands = [line for line in stdout.splitlines() if line.startswith("::")]
     # a week later the data is stale: fresh-data (config line 35) vetoes churn's retrain
     veto = commands[0]
@@ -428,6 +517,13 @@ def test_at_most_ten_annotations_per_level_the_tenth_counting_the_rest() -> None
     # 25 fired + 1 warned check = 26 warnings; 9 shown
     assert warnings[9].message.startswith("17 more warnings are listed in the job summary")
     assert warnings[9].file is None
+    # a model whose details the summary had no room for: its annotations are not "listed" there
+    other = ModelResult("n", "retrain", "x", triggers=(fired("u"), fired("v")))
+    both = Report(NOW, "gate.yml", (result, other))
+    counted = build_annotations(both, environ={}, left_out=("n",))
+    assert counted[-1].message.startswith(
+        "19 more warnings: 17 listed in the job summary, 2 in the full report only"
+    )
 
 
 def test_annotation_files_are_relative_to_the_workspace(
@@ -474,3 +570,32 @@ def test_a_code_block_outlasts_backticks_in_users_text() -> None:
         "````",
     ]
     assert fenced("plain") == ["```", "plain", "```"]
+
+
+def test_a_data_files_annotation_is_placed_from_the_workspace_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the config in a subfolder of the checkout: its data paths are relative to that folder
+    import shutil
+
+    workspace = tmp_path / "ws"
+    shutil.copytree(EXAMPLES, workspace / "examples")
+    daily = workspace / "examples" / "metrics" / "churn" / "daily.csv"
+    rows = daily.read_text(encoding="utf-8").splitlines()
+    rows[49] = rows[49].replace(rows[49].split(",")[1], "n/a?", 1)  # file line 50
+    daily.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    monkeypatch.chdir(workspace)
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(workspace))
+    _, _, summary, stdout = run_on_runner(
+        ["--config", "examples/retrain-gate.yml", "--now", "2026-11-28", "--github"],
+        tmp_path,
+        monkeypatch,
+        capsys,
+    )
+    errors = [line for line in stdout.splitlines() if line.startswith("::error")]
+    assert errors and errors[0].startswith("::error file=examples/metrics/churn/daily.csv,line=50,")
+    # said once: the rules that could not run for it are not annotated again
+    assert len(errors) == 1
+    # and the summary says it once too: each rule row points at the error above it
+    assert summary.count("n/a?") == 2  # the overview's row and the details' error line
+    assert "| as the error above |" in summary

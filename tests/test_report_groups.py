@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from retrain_gate.cli import main
-from retrain_gate.config import load_config
+from retrain_gate.config.parse import load_config
 from retrain_gate.engine.gate import check
 from retrain_gate.report.github import build_annotations
 from retrain_gate.results import Report
@@ -100,17 +100,16 @@ def test_markdown_table_shows_members_indented_under_their_group(
         "13,000 on 2026-11-03 vs 10,000 at training: +30.0%, not more than 50%)) |"
     )
     assert lines[start + 10] == ""  # and nothing else in the table
-    # the why-list names the group that asked for the retrain, with its members' reasons
-    assert "- 🔥 **both** (fired): all 2 fired: low-accuracy (accuracy 0.86, 0.85 &lt; 0.87" in (
-        "\n".join(lines)
-    )
+    # the overview names the group that asked for the retrain (its row has the members')
+    assert "| m | 🔁 retrain | both fired | not requested |" in lines
 
 
 def test_members_with_a_series_get_charts_like_top_level_rules(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     text = run(capsys, "--format", "markdown")
-    assert "📈 m: recent values against the threshold (4 rules)" in text
+    # members that fired, and one quiet but near its limit (13,000 rows, limit 15,000)
+    assert text.count("```mermaid") == 4
     charted = [line for line in text.splitlines() if line.startswith("**")]
     assert [line.split("**")[1] for line in charted] == [
         "low-accuracy",
@@ -118,7 +117,7 @@ def test_members_with_a_series_get_charts_like_top_level_rules(
         "low-again",
         "much-more-data",
     ]
-    assert '    title "low-accuracy: accuracy vs 0.87"' in text
+    assert '    title "low-accuracy - blue: accuracy, red: the limit 0.87"' in text
 
 
 def test_terminal_table_shows_members_indented_under_their_group(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from retrain_gate.config import load_config
+from retrain_gate.config.parse import load_config
 from retrain_gate.engine.gate import check
 from retrain_gate.results import Outcome, Report
 from tests.conftest import daily_csv, write
@@ -943,7 +943,7 @@ def test_all_is_quiet_when_one_member_is_quiet_and_a_firing_member_does_not_retr
         "2026-11-03 vs 10,000 at training: +30.0%, not more than 50%)",
     )
     assert [m.status for m in group.members] == ["fired", "quiet"]
-    assert (model.decision, model.summary) == ("skip", "no trigger fired (1 quiet)")
+    assert (model.decision, model.summary) == ("skip", "no trigger fired, 1 quiet")
 
 
 def test_all_with_no_member_firing(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from retrain_gate.cli import main
-from retrain_gate.config import build_schema
+from retrain_gate.config.schema import build_schema
 from tests.conftest import EXAMPLES
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "retrain-gate.schema.json"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from retrain_gate.config import load_config
+from retrain_gate.config.parse import load_config
 from retrain_gate.engine.evaluate import evaluate_model
 from retrain_gate.engine.load import load_model
 from retrain_gate.kinds.days import Context, Days

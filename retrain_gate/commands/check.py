@@ -81,12 +81,18 @@ def run(args: argparse.Namespace) -> int:
     now = now_or_current(args.now)
     report = act_on(config, check(config, now=now, models=args.model), args, now=now)
     color = args.format == "terminal" and not args.output and color_wanted(sys.stdout)
-    width = shutil.get_terminal_size((120, 24)).columns if color else None
+    # the terminal's width (COLUMNS first), colour or not; a file gets the default
+    to_terminal = args.format == "terminal" and not args.output
+    width = shutil.get_terminal_size((120, 24)).columns if to_terminal else None
     text = render(report, fmt=args.format, color=color, width=width)
     # files, step outputs, job summary; annotations come back as lines to print
     github = github_wanted(args.github, os.environ)
     published = publish(
-        report, github=github, summary_file=args.summary_file, json_report=args.json_report
+        report,
+        github=github,
+        summary_file=args.summary_file,
+        json_report=args.json_report,
+        root=str(config.root),
     )
     deliver(text, fmt=args.format, output=args.output, github=github, commands=published.commands)
     failed = any(m.decision in args.fail_on for m in report.models)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
-from retrain_gate.config import find_config, load_config
+from retrain_gate.config.parse import find_config, load_config
 from retrain_gate.errors import EXIT_FAIL_ON, UsageError
 from retrain_gate.model import Config
 from retrain_gate.report import FORMATS

@@ -49,7 +49,7 @@ from retrain_gate.commands.common import (
     exit_code,
     now_or_current,
 )
-from retrain_gate.config import find_config, load_config, parse_config, repository_root
+from retrain_gate.config.parse import find_config, load_config, parse_config, repository_root
 from retrain_gate.engine.diff import BaseSide, compare
 from retrain_gate.errors import ConfigError
 from retrain_gate.model import (

@@ -18,7 +18,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from retrain_gate.config import build_schema
+    from retrain_gate.config.schema import build_schema
 
     sys.stdout.write(json.dumps(build_schema(), indent=2) + "\n")
     return 0

@@ -34,7 +34,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from retrain_gate.commands.common import read_config
-    from retrain_gate.config import load_config
+    from retrain_gate.config.parse import load_config
     from retrain_gate.engine.load import available_fields, check_metrics_exist
 
     configs = [load_config(Path(f)) for f in args.files] if args.files else [read_config(args)]

@@ -29,15 +29,17 @@ def decide(
         if problems:  # a file that cannot be read: its own message says it all, once
             unread = len(errors)
             rules = f"; {unread} rule{'s' if unread != 1 else ''} not evaluated" if unread else ""
-            more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+            others = len(problems) - 1
+            more = f"; {others} more problem{'s' if others != 1 else ''}" if others else ""
             return "error", f"{problems[0]}{more}{rules}"
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        more = f"; {len(errors) - 1} more could not" if len(errors) > 1 else ""
         return "error", f"{errors[0].name} could not be evaluated: {errors[0].reason}{more}"
     vetoes = [o.name for o in checks if o.vetoes]
     if fired and vetoes:
         return (
             "blocked",
-            f"{_names(fired)} fired, but {_names(vetoes)} failed: not retraining on bad data",
+            # the veto first: it is what decided
+            f"{_names(vetoes)} failed, holding back {_names(fired)}: not retraining on bad data",
         )
     notes = "".join(f"; {note}" for note in _check_notes(checks))
     if fired:
@@ -49,7 +51,7 @@ def decide(
         else:
             checks_text = f"{passed} of {len(checks)} checks passed"
         return "retrain", f"{_names(fired)} fired; {checks_text}{notes}"
-    return "skip", f"no trigger fired ({len(triggers)} quiet){notes}"
+    return "skip", f"no trigger fired, {len(triggers)} quiet{notes}"
 
 
 def _check_notes(checks: tuple[Outcome, ...]) -> list[str]:

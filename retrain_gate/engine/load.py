@@ -13,7 +13,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from retrain_gate.config import locate
+from retrain_gate.config.positions import locate
 from retrain_gate.errors import ConfigError, DataError, GateError
 from retrain_gate.kinds import registry
 from retrain_gate.model import Config, ModelConfig

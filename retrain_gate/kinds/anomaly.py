@@ -165,6 +165,7 @@ def _outcome(
         reason=reason,
         recent=rule_points(rule, days, i),
         recent_label=subject_of(rule),
+        band=(mean - k * sd, mean + k * sd),
     )
 
 

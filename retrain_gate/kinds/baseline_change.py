@@ -86,9 +86,18 @@ def judge_baseline_change(rule: RuleConfig, days: Days) -> Judgement:
             f"{subject} {fmt(latest.value)} on {day(latest.time)} vs {fmt(base)} at training: "
             f"a {word} of {shown}"
         )
+        if moved < 0:  # it moved the other way: a rise is not "a drop of -4.6%"
+            other = "rise" if dropping else "drop"
+            shown = f"{-moved:.1%}" if relative else fmt(-moved)
+            comparison = (
+                f"{subject} {fmt(latest.value)} on {day(latest.time)} vs {fmt(base)} at "
+                f"training: a {other} of {shown}, so no {word}"
+            )
         if track.holds[i]:
             phrase = persistence_phrase(rule, track.matching(i))
             reason = f"{comparison}, more than {limit_text}{phrase}"
+        elif moved < 0:
+            reason = comparison
         else:
             reason = f"{comparison}, not more than {limit_text}"
         return outcome(

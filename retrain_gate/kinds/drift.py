@@ -3,9 +3,11 @@ Wasserstein)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
+from retrain_gate.errors import GateError
 from retrain_gate.kinds.base import (
     COMMON,
     MISSING,
@@ -21,7 +23,7 @@ from retrain_gate.kinds.series import (
     fmt,
 )
 from retrain_gate.model import RuleConfig
-from retrain_gate.results import Outcome
+from retrain_gate.results import Bin, Outcome
 
 DRIFT_METRICS = ("psi", "ks", "js", "chisquare", "wasserstein")
 # The metrics that are tests, with a p-value: they take `p_below:` as well as `above:`.
@@ -161,7 +163,36 @@ def evaluate_drift(rule: RuleConfig, ctx: Context) -> Outcome:
         reason=text.format(label=label)
         + f"{others}, {spec['current']} vs {spec['reference']}{dropped_text(dropped)}",
         limit=limit,
+        bins=_drift_bins(reference[feature], current[feature], bins=int(spec.get("bins", 10))),
     )
+
+
+def _drift_bins(reference: Any, current: Any, *, bins: int) -> tuple[Bin, ...]:
+    """The two distributions on common bins, as shares: what a report draws side by side."""
+    from retrain_gate.kinds import drift_measures
+
+    try:
+        ref_hist, cur_hist = drift_measures.to_histogram(reference, current, bins=bins)
+    except (GateError, TypeError, ValueError, AttributeError):  # a picture only: never fatal
+        return ()
+    ref_total, cur_total = sum(ref_hist.counts), sum(cur_hist.counts)
+    if ref_hist.categories is not None:
+        labels = [str(c) for c in ref_hist.categories]
+    else:
+        assert ref_hist.edges is not None
+        labels = [_bin_label(a, b) for a, b in zip(ref_hist.edges, ref_hist.edges[1:])]
+    return tuple(
+        Bin(text, r / ref_total if ref_total else 0.0, c / cur_total if cur_total else 0.0)
+        for text, r, c in zip(labels, ref_hist.counts, cur_hist.counts)
+    )
+
+
+def _bin_label(low: float, high: float) -> str:
+    if math.isinf(low):
+        return f"< {fmt(high)}"
+    if math.isinf(high):
+        return f">= {fmt(low)}"
+    return f"{fmt(low)}-{fmt(high)}"
 
 
 def feature_problem(reference: Any, current: Any, *, missing: str) -> str | None:

@@ -31,6 +31,11 @@ REPLAYED_AT = (
 
 
 STRIP = {"retrain": "R", "held": "h", "blocked": "B", "skip": ".", "error": "E"}
+# the day letters, said under every strip in Markdown (one line per month, one letter a day)
+STRIP_LEGEND = (
+    "One line per month, one character per day: `R` retrain, `h` held (cooldown), "
+    "`B` blocked, `.` skip, `E` error."
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class Segment:
     days: int
     status: str
     rules: str
+    reason: str = ""  # an error day's: why it could not decide (its first day's)
 
 
 def rules_text(entry: ReplayedDay) -> str:
@@ -60,7 +66,8 @@ def segments(timeline: Sequence[ReplayedDay]) -> list[Segment]:
             previous = found[-1]
             found[-1] = Segment(previous.first, entry.day, previous.days + 1, entry.status, rules)
         else:
-            found.append(Segment(entry.day, entry.day, 1, entry.status, rules))
+            reason = entry.summary if entry.status == "error" else ""
+            found.append(Segment(entry.day, entry.day, 1, entry.status, rules, reason))
     return found
 
 
@@ -136,9 +143,11 @@ def backtest_json(result: Backtest) -> dict[str, Any]:
 
 def totals_text(result: ModelBacktest) -> str:
     first = result.first_retrain
+    from retrain_gate.report.overview import plural
+
     return (
-        f"{result.count('retrain')} retrains, {result.count('held')} held, "
-        f"{result.count('blocked')} blocked, {result.count('error')} errors; "
+        f"{plural(result.count('retrain'), 'retrain')}, {result.count('held')} held, "
+        f"{result.count('blocked')} blocked, {plural(result.count('error'), 'error')}; "
         + (f"first retrain {first.isoformat()}" if first else "no retrain")
     )
 
@@ -146,7 +155,10 @@ def totals_text(result: ModelBacktest) -> str:
 def window_text(result: Backtest) -> str:
     if result.start is None or result.end is None:
         return "no observations to replay"
-    return f"{result.start.isoformat()} to {result.end.isoformat()} ({result.day_count} days)"
+    from retrain_gate.report.overview import plural
+
+    days = plural(result.day_count, "day")
+    return f"{result.start.isoformat()} to {result.end.isoformat()} ({days})"
 
 
 def notes(result: ModelBacktest) -> list[str]:
@@ -227,12 +239,13 @@ def render_markdown(result: Backtest) -> str:
             out += ["", *(f"- {cell(line)}" for line in notes(model))]
         if not model.days:
             continue
-        out += ["", "```text", *strip_lines(model.days), "```", ""]
+        out += ["", "```text", *strip_lines(model.days), "```", "", STRIP_LEGEND, ""]
         out += ["| From | To | Days | Decision | Rules |", "|---|---|---:|---|---|"]
         for seg in segments(model.days):
+            why = f": {seg.reason}" if seg.reason and seg.reason != seg.rules else ""
             out.append(
                 f"| {seg.first.isoformat()} | {seg.last.isoformat()} | {seg.days} | "
-                f"{seg.status} | {cell(seg.rules)} |"
+                f"{seg.status} | {cell(seg.rules + why)} |"
             )
     return "\n".join(out) + "\n"
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+import re
 from datetime import datetime
 
 from retrain_gate.kinds.series import fmt
+from retrain_gate.report.mermaid import number
 from retrain_gate.results import CardState, Decision, ModelResult, Outcome, Problem, Value
 
 ICONS = {
@@ -23,6 +26,22 @@ DECISION_TEXT: dict[Decision, str] = {
 }
 
 
+# What turns text into a link, an image or markup: brackets (links, images), `*` and `~`
+# (emphasis), `|` (a table cell's end), `\\` (an escape of its own). A code span is left
+# as one: it only makes text more inert.
+_INLINE = re.compile(r"([\\*\[\]~|])")
+# GitHub links bare URLs, www. names and name@host by itself: a word joiner (U+2060) after
+# the scheme, after "www" and before the "@" keeps them text.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(?=://)|(?<=\bwww)(?=\.)|(?<=[\w.+-])(?=@[\w-]+\.[\w-])")
+
+
+def cell(text: str) -> str:
+    """Text from users' files, inert inside a Markdown table cell (or any Markdown line):
+    it reads as written, never as a live link, an image, emphasis or HTML."""
+    text = _INLINE.sub(r"\\\1", text.replace("\r", " ").replace("\n", " "))
+    return _AUTOLINK.sub("\u2060", text).replace("<", "&lt;").replace(">", "&gt;")
+
+
 def show_time(now: datetime) -> str:
     """The moment a report is as of, to the minute: `2026-11-28 00:00 UTC`."""
     return now.strftime("%Y-%m-%d %H:%M UTC")
@@ -37,7 +56,9 @@ def show_value(value: Value) -> str:
     if value is None:
         return "-"
     if isinstance(value, float):
-        return fmt(value)
+        text = fmt(value)
+        # people read 0.00009, not 9e-05 (and Mermaid cannot read the exponent at all)
+        return number(value) if "e" in text and math.isfinite(value) else text
     return str(value)
 
 
@@ -81,3 +102,21 @@ def card_line(card: CardState | None, *, now: datetime) -> str | None:
     when = card.last_at.date().isoformat() if card.last_at else "?"
     text += f"; last retrain {when}: {ATTEMPT_TEXT[card.last_result]}"
     return f"{text} ({card.last_reason})" if card.last_reason else text
+
+
+def said_before(result: ModelResult) -> list[tuple[int, Outcome, str | None]]:
+    """Each outcome (group members after their group, with their depth) and, when its reason
+    only repeats what was said already, where: `None`, the model's error (`""`), or the
+    name of the earlier rule with the same reason. Each reason is said once per place."""
+    from retrain_gate.results import with_members
+
+    problems = [p.message for p in result.problems] + [p.file for p in result.problems if p.file]
+    said: dict[str, str] = {}
+    found: list[tuple[int, Outcome, str | None]] = []
+    for depth, o in with_members(result.outcomes):
+        earlier: str | None = "" if any(text in o.reason for text in problems) else None
+        if earlier is None:
+            earlier = said.get(o.reason)
+        said.setdefault(o.reason, o.name)
+        found.append((depth, o, earlier))
+    return found

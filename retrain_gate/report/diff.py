@@ -101,7 +101,9 @@ def window_text(result: ConfigDiff) -> str:
     if result.start is None or result.end is None:
         return "no observations to replay"
     days = (result.end - result.start).days + 1
-    return f"{result.start.isoformat()} to {result.end.isoformat()} ({days} days)"
+    from retrain_gate.report.overview import plural
+
+    return f"{result.start.isoformat()} to {result.end.isoformat()} ({plural(days, 'day')})"
 
 
 def base_text(base: BaseSide) -> str:
@@ -145,6 +147,9 @@ STRIP_LEGEND = "One character per day: " + ", ".join(
 )
 
 
+VERDICT_MODELS = 5
+
+
 def verdict(result: ConfigDiff) -> str:
     """The answer a reviewer wants first: does the change move any decision, and where."""
     if not result.changed:
@@ -170,10 +175,15 @@ def verdict(result: ConfigDiff) -> str:
         elif diff.change == "changed":
             parts.append(f"{diff.model}: rules change, no decision does")
     head = "**Decisions change**" if moved else "**Rules change, decisions do not**"
-    return f"{head} — " + "; ".join(cell(p) for p in parts) + "."
+    # a reviewer reads a few, those whose decisions move first; the table has every model
+    parts.sort(key=lambda part: part.endswith(": rules change, no decision does"))
+    more = len(parts) - VERDICT_MODELS
+    tail = f"; and {more} more model{'s' if more != 1 else ''}: see the table" if more > 0 else ""
+    return f"{head} — " + "; ".join(cell(p) for p in parts[:VERDICT_MODELS]) + tail + "."
 
 
 def render_markdown(result: ConfigDiff) -> str:
+    from retrain_gate.report import budget
     from retrain_gate.report.markdown import cell
 
     out = [
@@ -195,10 +205,12 @@ def render_markdown(result: ConfigDiff) -> str:
             f"{totals_pair(diff, 'held').replace('->', '→')} | "
             f"{first_pair(diff).replace('->', '→')} | {len(diff.changed_days)} |"
         )
+    out += ["", budget.NOTE]
     for diff in result.models:
         if not diff.changed:
             continue
-        out += ["", f"### {cell(diff.model)}", ""]
+        # marked: a summary near GitHub's limit leaves out whole models' details, by name
+        out += ["", budget.section_start(diff.model, folded=False), f"### {cell(diff.model)}", ""]
         if diff.rules or diff.settings:
             out += ["| Rule | Change |", "|---|---|"]
             out += [f"| setting | {cell(option_text(o, arrow='→'))} |" for o in diff.settings]
@@ -227,6 +239,7 @@ def render_markdown(result: ConfigDiff) -> str:
                 for d in diff.changed_days
             ]
             out += ["", "</details>"]
+        out += ["", budget.SECTION_END]
     return "\n".join(out) + "\n"
 
 

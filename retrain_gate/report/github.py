@@ -16,14 +16,25 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from retrain_gate.errors import UsageError
+
+# re-exported: callers find the runner's whole side here
+from retrain_gate.report.annotations import (
+    ANNOTATIONS_PER_LEVEL as ANNOTATIONS_PER_LEVEL,
+)
+from retrain_gate.report.annotations import Annotation as Annotation
+from retrain_gate.report.annotations import annotation_path as annotation_path
+from retrain_gate.report.annotations import build_annotations
+from retrain_gate.report.annotations import escape_data as escape_data
+from retrain_gate.report.annotations import escape_property as escape_property
+from retrain_gate.report.budget import Fitted, NoteWriter, fit
 from retrain_gate.report.json_report import render_json
 from retrain_gate.report.markdown import render_markdown
 from retrain_gate.results import ModelResult, Report
@@ -31,32 +42,6 @@ from retrain_gate.results import ModelResult, Report
 # GitHub drops a step summary over 1 MiB (1,048,576 bytes); keep a margin for what other
 # tools in the same step may have appended and for the trimming note itself.
 SUMMARY_BUDGET = 1_000_000
-# per step and level; the rest are hidden without a word, so the last slot says how many
-ANNOTATIONS_PER_LEVEL = 10
-
-Level = Literal["warning", "error"]
-
-
-@dataclass(frozen=True)
-class Annotation:
-    """One `::warning` / `::error` workflow command."""
-
-    level: Level
-    message: str
-    title: str | None = None
-    file: str | None = None
-    line: int | None = None
-
-    def command(self) -> str:
-        properties = [
-            f"{key}={escape_property(str(value))}"
-            for key, value in (("file", self.file), ("line", self.line), ("title", self.title))
-            if value is not None
-        ]
-        head = f"::{self.level}"
-        if properties:
-            head += " " + ",".join(properties)
-        return f"{head}::{escape_data(self.message)}"
 
 
 @dataclass(frozen=True)
@@ -66,16 +51,6 @@ class Published:
     summary_path: Path | None
     report_path: Path | None
     commands: tuple[str, ...]
-
-
-def escape_data(text: str) -> str:
-    """A workflow command's message: `%`, CR and LF are escaped (as @actions/core does)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    """A workflow command's property value: also `:` and `,`, which would end it."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def github_wanted(flag: bool, environ: Mapping[str, str]) -> bool:
@@ -147,142 +122,45 @@ def write_outputs(path: Path, outputs: Mapping[str, str]) -> None:
 
 
 def fit_summary(markdown: str, *, budget: int, full_report: str) -> str:
-    """The Markdown as is when it fits in `budget` bytes (UTF-8). Else it is cut: whole lines,
-    the last one shortened (outside code blocks, where a cut would break a chart), any open
-    code fence or `<details>` closed, then a note saying what was left out and where the full
-    report is."""
-    size = len(markdown.encode("utf-8"))
-    if size <= budget:
-        return markdown
-    lines = markdown.splitlines()
-
-    def note(stop: int, kept_bytes: int) -> str:
-        return (
-            f"\n> [!WARNING]\n> This summary was trimmed to fit GitHub's 1 MiB limit for a step "
-            f"summary: it stops at line {stop:,} of {len(lines):,} ({size - kept_bytes:,} of "
-            f"{size:,} bytes left out). The full report is in `{full_report}` on the runner "
-            "(the action's `summary` output; the JSON report is its `report` output).\n"
-        )
-
-    # the note's size barely depends on the numbers in it: reserve its largest form
-    reserve = len(note(len(lines), 0).encode("utf-8")) + 32
-    kept: list[str] = []
-    used = 0
-    in_fence = False
-    open_details = 0
-    for line in lines:
-        closing = len("```\n") * in_fence + len("</details>\n") * open_details
-        room = budget - reserve - closing - used
-        cost = len(line.encode("utf-8")) + 1
-        if cost > room:
-            if not in_fence and room > 200:  # a long line (a huge reason): keep its start
-                cut = line.encode("utf-8")[: room - len(" …\n".encode())].decode(
-                    "utf-8", errors="ignore"
-                )
-                kept.append(cut + " …")
-                used += len(kept[-1].encode("utf-8")) + 1
-            break
-        kept.append(line)
-        used += cost
-        stripped = line.strip()
-        if stripped.startswith("```"):
-            in_fence = not in_fence
-        elif not in_fence:
-            open_details += stripped.count("<details>") - stripped.count("</details>")
-            open_details = max(open_details, 0)
-    closers = (["```"] if in_fence else []) + ["</details>"] * open_details
-    return "\n".join(kept + closers) + "\n" + note(len(kept), used)
+    """The Markdown as is when it fits in `budget` bytes (UTF-8); else charts, then folded
+    model details, then other details are left out, with a note naming what went (see
+    retrain_gate.report.budget); lines are cut from the end only as the last resort."""
+    return fit(markdown, budget=budget, note=NoteWriter(full_report=full_report)).markdown
 
 
-def write_summary(path: Path, markdown: str, *, full_report: str) -> None:
+def full_report_text(summary_path: str, environ: Mapping[str, str]) -> str:
+    """Where the untrimmed report is: the runner's file, and the artifact if one is named."""
+    text = f"The full report is the step's `summary` output, `{_code(summary_path)}` on the runner"
+    artifact = environ.get("RETRAIN_GATE_REPORT_ARTIFACT", "").strip()
+    run_url = gate_run_url(environ)
+    if artifact:
+        where = f" ([this run's page]({run_url}#artifacts), under Artifacts)" if run_url else ""
+        return f"{text}; it is uploaded as the artifact `{_code(artifact)}` of this run{where}."
+    return f"{text} (deleted with the job: upload it with actions/upload-artifact to keep it)."
+
+
+def gate_run_url(environ: Mapping[str, str]) -> str | None:
+    server = environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+    repository, run_id = environ.get("GITHUB_REPOSITORY", ""), environ.get("GITHUB_RUN_ID", "")
+    url = f"{server}/{repository}/actions/runs/{run_id}"
+    safe = re.fullmatch(r"https://[\w.:-]+/[\w.-]+/[\w.-]+/actions/runs/\d+", url)
+    return url if safe else None
+
+
+def _code(text: str) -> str:
+    return re.sub(r"[`\r\n]", "'", text)
+
+
+def write_summary(path: Path, markdown: str, *, full_report: str) -> Fitted:
     """Append to GITHUB_STEP_SUMMARY, within what is left of the step's budget."""
     try:
         already = path.stat().st_size
     except OSError:
         already = 0
     budget = max(SUMMARY_BUDGET - already, 0)
-    _append(path, fit_summary(markdown, budget=budget, full_report=full_report), what="summary")
-
-
-# -- annotations -----------------------------------------------------------------------------
-
-
-def annotation_path(file: str | None, environ: Mapping[str, str]) -> str | None:
-    """A file as GitHub wants it: relative to the workspace (the repository's checkout).
-
-    Config paths are as given on the command line, so relative to the current folder, which
-    the action sets to its `working-directory`."""
-    if not file:
-        return None
-    path = Path(file)
-    workspace = environ.get("GITHUB_WORKSPACE")
-    if not workspace:
-        return path.as_posix()
-    absolute = path if path.is_absolute() else Path.cwd() / path
-    try:
-        return absolute.resolve().relative_to(Path(workspace).resolve()).as_posix()
-    except ValueError:  # outside the checkout: GitHub cannot place it; keep it readable
-        return path.as_posix()
-
-
-def build_annotations(report: Report, *, environ: Mapping[str, str]) -> list[Annotation]:
-    """Errors first by how much they say (a file that could not be read, a rule that could not
-    be evaluated, a check that vetoed), then warnings (fired triggers, then warn-level checks)."""
-    problems: list[Annotation] = []
-    broken: list[Annotation] = []
-    vetoes: list[Annotation] = []
-    fired: list[Annotation] = []
-    warned: list[Annotation] = []
-    for result in report.models:
-        for problem in result.problems:
-            problems.append(
-                Annotation(
-                    "error",
-                    problem.message,
-                    title=f"retrain-gate: {result.model}: cannot decide",
-                    file=annotation_path(problem.file, environ),
-                    line=problem.line,
-                )
-            )
-        for outcome in result.outcomes:
-            level: Level
-            if outcome.status == "error":
-                bucket, level, verb = broken, "error", "could not run"
-            elif outcome.vetoes:
-                bucket, level, verb = vetoes, "error", "failed"
-            elif outcome.status == "fired":
-                bucket, level, verb = fired, "warning", "fired"
-            elif outcome.status == "warned":
-                bucket, level, verb = warned, "warning", "warned"
-            else:
-                continue
-            bucket.append(
-                Annotation(
-                    level,
-                    outcome.reason,
-                    title=f"retrain-gate: {result.model}/{outcome.name} {verb}",
-                    file=annotation_path(outcome.file, environ),
-                    line=outcome.line,
-                )
-            )
-    return _capped(problems + broken + vetoes, "error") + _capped(fired + warned, "warning")
-
-
-def _capped(items: Sequence[Annotation], level: Level) -> list[Annotation]:
-    if len(items) <= ANNOTATIONS_PER_LEVEL:
-        return list(items)
-    shown = ANNOTATIONS_PER_LEVEL - 1
-    more = len(items) - shown
-    what = "errors" if level == "error" else "warnings"
-    return [
-        *items[:shown],
-        Annotation(
-            level,
-            f"{more} more {what} are listed in the job summary "
-            "(GitHub shows at most 10 annotations of each level per step).",
-            title=f"retrain-gate: {more} more {what}",
-        ),
-    ]
+    fitted = fit(markdown, budget=budget, note=NoteWriter(full_report=full_report))
+    _append(path, fitted.markdown, what="summary")
+    return fitted
 
 
 def shield(text: str) -> str:
@@ -312,10 +190,11 @@ def write_reports(
     json_report: str | None,
     outputs: Callable[[Path | None, Path | None], Mapping[str, str]],
     environ: Mapping[str, str],
-) -> tuple[Path | None, Path | None]:
+) -> tuple[Path | None, Path | None, Fitted | None]:
     """Write the Markdown and JSON reports to files (when asked, and always on GitHub), then
     on GitHub the step outputs (from `outputs(summary_path, report_path)`) and the job
-    summary (appended, trimmed to GitHub's limit). Returns (summary_path, report_path)."""
+    summary (appended, trimmed to GitHub's limit). Returns (summary_path, report_path, what
+    the job summary kept, when one was written)."""
     summary_path = Path(summary_file) if summary_file else None
     report_path = Path(json_report) if json_report else None
     if github and (summary_path is None or report_path is None):
@@ -326,12 +205,14 @@ def write_reports(
         summary_path = write_file(summary_path, markdown, what="--summary-file")
     if report_path is not None:
         report_path = write_file(report_path, json_text, what="--json-report")
+    fitted = None
     if github:
         if output_file := environ.get("GITHUB_OUTPUT"):
             write_outputs(Path(output_file), outputs(summary_path, report_path))
         if step_summary := environ.get("GITHUB_STEP_SUMMARY"):
-            write_summary(Path(step_summary), markdown, full_report=str(summary_path))
-    return summary_path, report_path
+            full_report = full_report_text(str(summary_path), environ)
+            fitted = write_summary(Path(step_summary), markdown, full_report=full_report)
+    return summary_path, report_path, fitted
 
 
 def publish(
@@ -341,10 +222,12 @@ def publish(
     summary_file: str | None,
     json_report: str | None,
     environ: Mapping[str, str] | None = None,
+    root: str | None = None,
 ) -> Published:
-    """The gate's reports on the runner; returns the annotation commands to print."""
+    """The gate's reports on the runner; returns the annotation commands to print. `root`:
+    the folder the config's data paths are relative to (for the annotations' files)."""
     env = os.environ if environ is None else environ
-    summary_path, report_path = write_reports(
+    summary_path, report_path, fitted = write_reports(
         render_markdown(report),
         render_json(report),
         github=github,
@@ -357,7 +240,9 @@ def publish(
     )
     if not github:
         return Published(summary_path, report_path, ())
-    commands = tuple(a.command() for a in build_annotations(report, environ=env))
+    left_out = fitted.models_dropped if fitted is not None else ()
+    annotations = build_annotations(report, environ=env, root=root, left_out=left_out)
+    commands = tuple(a.command() for a in annotations)
     return Published(summary_path, report_path, commands)
 
 

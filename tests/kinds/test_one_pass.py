@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from retrain_gate.config import load_config
+from retrain_gate.config.parse import load_config
 from retrain_gate.engine.backtest import (
     ModelBacktest,
     ReplayedDay,
