@@ -32,7 +32,8 @@ def build_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
         prog="retrain-gate",
         description="Decide whether an ML model must be retrained, from its committed metrics.",
         epilog="Exit codes: 0 decided, 1 --fail-on matched, 2 config or usage error, "
-        "3 data error, 4 GitHub API error, 5 git error, 70 internal error.",
+        "3 data error, 4 GitHub API error, 5 git error, 6 a dispatch may have started (check the "
+        "runs), 70 internal error.",
     )
     parser.add_argument("--version", action="version", version=f"retrain-gate {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
