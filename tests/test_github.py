@@ -778,3 +778,17 @@ def test_comment_on_a_missing_issue_is_a_404(fake: FakeGitHub) -> None:
     )
     assert len(fake.requests) == 1
     assert sleeps == []
+
+
+def test_enterprise_server_dispatch_asks_no_run_details_and_takes_a_204(fake: FakeGitHub) -> None:
+    fake.script("POST", "/api/v3" + DISPATCH, [Reply(204)])
+    settings = settings_from_env(
+        {"GITHUB_API_URL": fake.url + "/api/v3", "GITHUB_REPOSITORY": "o/r", "GITHUB_TOKEN": TOKEN}
+    )
+    client = GitHubClient(settings, sleep=Sleeps(), clock=lambda: NOW)
+
+    answer = dispatch_workflow(client, workflow="retrain.yml", ref="main", inputs=INPUTS)
+
+    assert answer == DispatchAnswer(status=204, run_id=None, run_url=None, html_url=None)
+    (request,) = fake.requests
+    assert request.body == {"ref": "main", "inputs": INPUTS}  # no return_run_details on GHES
