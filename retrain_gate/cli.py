@@ -44,7 +44,7 @@ def build_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
         description="Decide whether an ML model must be retrained, from its committed metrics.",
         epilog="Exit codes: 0 decided, 1 --fail-on matched, 2 config or usage error, "
         "3 data error, 4 GitHub API error, 5 git error, 6 promote kept the current model, "
-        "70 internal error.",
+        "7 a dispatch may have started (check the runs), 70 internal error.",
     )
     parser.add_argument("--version", action="version", version=f"retrain-gate {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

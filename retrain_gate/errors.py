@@ -17,6 +17,7 @@ EXIT_DATA = 3  # a metric, model card or data file is missing or bad
 EXIT_GITHUB = 4  # the GitHub API refused or could not be reached
 EXIT_GIT = 5  # git could not give what was asked (diff against a ref)
 EXIT_KEPT_OLD = 6  # promote: the candidate is not better than the current model; keep it
+EXIT_UNCERTAIN = 7  # a dispatch (or issue) may have started: GitHub's answer did not say
 EXIT_INTERNAL = 70  # a bug in retrain-gate: please report it
 
 

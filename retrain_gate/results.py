@@ -101,7 +101,9 @@ class Problem:
 class DispatchResult:
     """What the act stage did (or, in dry-run, would have done)."""
 
-    status: Literal["dispatched", "dry-run", "held", "not-needed", "failed", "disabled"]
+    status: Literal[
+        "dispatched", "dry-run", "held", "not-needed", "failed", "disabled", "may-have-started"
+    ]
     message: str
     method: str | None = None
     url: str | None = None

@@ -3,11 +3,13 @@
 It records every request (method, raw path, query, lower-cased headers, parsed JSON body) and
 answers by default as GitHub does:
 
-- POST /repos/{o}/{r}/actions/workflows/{wf}/dispatches: 200 with the new run's details when the
-  body asks `"return_run_details": true`, else 204;
-- POST /repos/{o}/{r}/dispatches: 204;
+- POST /repos/{o}/{r}/actions/workflows/{wf}/dispatches: starts a run (below), then answers 200
+  with the new run's details when the body asks `"return_run_details": true`, else 204;
+- POST /repos/{o}/{r}/dispatches: 204, starting a run of `fake.repository_dispatch_workflow`
+  when it is set;
 - GET  /repos/{o}/{r}/actions/workflows/{wf}/runs: {"total_count", "workflow_runs"} from
   `fake.workflow_runs` (filtered by `status`, cut to `per_page`; `created` is not emulated);
+  a run carrying a "workflow" key is listed for that workflow only, one without for any;
 - GET  /repos/{o}/{r}/actions/runs/{id} and .../runs/{id}/attempts/{n}: the run with that id
   from `fake.workflow_runs` or `fake.other_runs` (runs of other workflows, e.g. the gate's
   own); an attempt answers `fake.run_attempts[(id, n)]` when set, else the run itself;
@@ -18,10 +20,21 @@ Another repository than `repository`, or any other route, answers 404 like GitHu
 carries x-ratelimit-* headers with plenty left, as GitHub's do (a client must not mistake their
 mere presence for a rate limit).
 
+A started run is queued, created at `fake.now()`, titled `fake.run_name` filled with the
+dispatch's `model` and `gate_run_id` inputs (as the example's `run-name:` does), and put first
+in `fake.workflow_runs` (newest first) and in `fake.started`, the server's truth. GitHub can take
+a few seconds to list a new run: with `fake.list_lag = n` the first n lists of runs after a run
+started do not show it.
+
 Faults are scripted per route, consumed in order before the default answer resumes:
 
     fake.script("POST", "/repos/o/r/actions/workflows/retrain.yml/dispatches",
                 [Reply(500), Reply(204)])
+
+A scripted reply does not act (a 500 that started nothing) unless `acts=True`: then the server
+does what the default answer would (starts the run, opens the issue) and answers the scripted
+reply instead: accepted, then a 502, a hang past the client's timeout, or a dropped connection
+(`drop="reset"`: a TCP reset; `drop="close"`: closed without an answer).
 
 Paths are matched as sent (percent-encoded), without the query string.
 """
@@ -30,10 +43,12 @@ from __future__ import annotations
 
 import json
 import socket
+import struct
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import parse_qsl, urlsplit
@@ -45,12 +60,18 @@ RATE_LIMIT_HEADERS = {"x-ratelimit-limit": "5000", "x-ratelimit-remaining": "499
 
 @dataclass(frozen=True)
 class Reply:
-    """A scripted answer; `delay` seconds pass before it is sent (to outlast a client timeout)."""
+    """A scripted answer; `delay` seconds pass before it is sent (to outlast a client timeout).
 
-    status: int
+    `acts`: the server first does what the default answer would (see the module's doc).
+    `drop`: "reset" or "close" the connection instead of answering.
+    """
+
+    status: int = 200
     json: object = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    acts: bool = False
+    drop: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +98,12 @@ class FakeGitHub:
         self.comments: dict[int, list[str]] = {}
         self._scripts: dict[tuple[str, str], list[Reply]] = {}
         self._next_run_id = 9000
+        self.run_name = "Retrain {model} (gate run {gate_run_id})"
+        self.repository_dispatch_workflow: str | None = None
+        self.started: list[dict[str, object]] = []  # every run a dispatch started, in order
+        self.list_lag = 0
+        self.now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+        self._hidden: dict[int, int] = {}  # run id -> lists of runs still to come before it shows
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -164,7 +191,10 @@ class FakeGitHub:
             self.requests.append(request)
             queued = self._scripts.get((request.method, request.path))
             if queued:
-                return queued.pop(0)
+                reply = queued.pop(0)
+                if reply.acts:
+                    self._default(request)
+                return reply
             return self._default(request)
 
     def _default(self, request: Recorded) -> Reply:
@@ -176,23 +206,53 @@ class FakeGitHub:
         if isinstance(request.body, str):
             return Reply(400, json={"message": "Problems parsing JSON"})
         if request.method == "POST" and route == ["dispatches"]:
+            payload = body.get("client_payload")
+            if self.repository_dispatch_workflow and isinstance(payload, dict):
+                self._start(self.repository_dispatch_workflow, "repository_dispatch", payload)
             return Reply(204)
         if len(route) == 4 and route[:2] == ["actions", "workflows"]:
             if request.method == "POST" and route[3] == "dispatches":
-                return self._dispatch(body)
+                return self._dispatch(route[2], body)
             if request.method == "GET" and route[3] == "runs":
-                return self._runs(request.query)
+                return self._runs(route[2], request.query)
         if request.method == "GET" and route[:2] == ["actions", "runs"]:
             return self._run(route[2:])
         if route[:1] == ["issues"]:
             return self._issues(request, route[1:], body)
         return _not_found()
 
-    def _dispatch(self, body: dict[str, object]) -> Reply:
-        if body.get("return_run_details") is not True:
-            return Reply(204)
+    def _start(self, workflow: str, event: str, inputs: dict[str, object]) -> int:
+        """Start a run of `workflow`, as GitHub does on an accepted dispatch."""
         self._next_run_id += 1
         run_id = self._next_run_id
+        title = self.run_name.format(
+            model=inputs.get("model", ""), gate_run_id=inputs.get("gate_run_id") or "manual"
+        )
+        run: dict[str, object] = {
+            "id": run_id,
+            "status": "queued",
+            "conclusion": None,
+            "created_at": f"{self.now():%Y-%m-%dT%H:%M:%SZ}",
+            "run_started_at": f"{self.now():%Y-%m-%dT%H:%M:%SZ}",
+            "event": event,
+            "display_title": title,
+            "html_url": f"https://github.com/{self.repository}/actions/runs/{run_id}",
+            "workflow": workflow,
+            "inputs": dict(inputs),
+        }
+        self.workflow_runs.insert(0, run)
+        self.started.append(run)
+        if self.list_lag:
+            self._hidden[run_id] = self.list_lag
+        return run_id
+
+    def _dispatch(self, workflow: str, body: dict[str, object]) -> Reply:
+        inputs = body.get("inputs")
+        run_id = self._start(
+            workflow, "workflow_dispatch", inputs if isinstance(inputs, dict) else {}
+        )
+        if body.get("return_run_details") is not True:
+            return Reply(204)
         return Reply(
             200,
             json={
@@ -202,8 +262,14 @@ class FakeGitHub:
             },
         )
 
-    def _runs(self, query: dict[str, str]) -> Reply:
-        runs = self.workflow_runs
+    def _runs(self, workflow: str, query: dict[str, str]) -> Reply:
+        for run_id in list(self._hidden):  # one more list: a lagging run comes closer to showing
+            self._hidden[run_id] -= 1
+        runs = [
+            r
+            for r in self.workflow_runs
+            if r.get("workflow", workflow) == workflow and self._hidden.get(_id(r), -1) < 0
+        ]
         status = query.get("status")
         if status:  # GitHub's status filter matches a status or a conclusion
             runs = [r for r in runs if status in (r.get("status"), r.get("conclusion"))]
@@ -290,6 +356,11 @@ class FakeGitHub:
         }
 
 
+def _id(run: dict[str, object]) -> int:
+    value = run.get("id")
+    return value if isinstance(value, int) else -1
+
+
 def _labels(issue: dict[str, object]) -> list[dict[str, object]]:
     labels = issue.get("labels")
     return (
@@ -326,6 +397,14 @@ class _Handler(BaseHTTPRequestHandler):
         reply = self.owner.answer(request)
         if reply.delay:
             time.sleep(reply.delay)
+        if reply.drop:
+            if reply.drop == "reset":  # SO_LINGER 0: close() sends a TCP reset
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+            self.close_connection = True
+            self.connection.close()
+            return
         headers = {
             **RATE_LIMIT_HEADERS,
             "x-ratelimit-reset": str(int(time.time()) + 3600),

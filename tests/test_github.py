@@ -9,7 +9,7 @@ import pytest
 
 from retrain_gate import __version__
 from retrain_gate.errors import EXIT_GITHUB, ConfigError, GitHubError
-from retrain_gate.github.client import GitHubClient
+from retrain_gate.github.client import GitHubClient, MaybeActedError
 from retrain_gate.github.dispatches import DispatchAnswer, dispatch_repository, dispatch_workflow
 from retrain_gate.github.issues import close_issue, comment_issue, create_issue, find_open_issue
 from retrain_gate.github.runs import WorkflowRun, list_workflow_runs
@@ -19,6 +19,7 @@ from tests.fakegithub import FakeGitHub, Recorded, Reply, closed_port_url
 TOKEN = "ghs_TopSecretToken0123456789abcdef"
 NOW = 1_800_000_000.0  # 2027-01-15T08:00:00Z, the injected clock
 DISPATCH = "/repos/o/r/actions/workflows/retrain.yml/dispatches"
+RUNS = "/repos/o/r/actions/workflows/retrain.yml/runs"
 REPO_DISPATCH = "/repos/o/r/dispatches"
 INPUTS = {"model": "churn", "reason": "accuracy fell below 0.80"}
 
@@ -164,41 +165,50 @@ def test_enterprise_server_keeps_the_api_path_prefix(fake: FakeGitHub) -> None:
 # -- retries -------------------------------------------------------------------------------------
 
 
-def test_server_error_is_retried_and_dispatches_once(fake: FakeGitHub) -> None:
+def test_a_dispatch_answered_500_is_not_resent_by_the_client(fake: FakeGitHub) -> None:
+    # GitHub may have started the run before the 500: the caller looks before any resend
     fake.script("POST", DISPATCH, [Reply(500, json={"message": "Server Error"}), Reply(204)])
     client, sleeps = client_for(fake.url)
 
-    answer = dispatch_workflow(client, workflow="retrain.yml", ref="main", inputs=INPUTS)
+    with pytest.raises(MaybeActedError) as caught:
+        dispatch_workflow(client, workflow="retrain.yml", ref="main", inputs=INPUTS)
 
-    assert answer.status == 204
-    assert sleeps == [1.0]
-    assert len(fake.requests) == 2
-    for request in fake.requests:
-        assert_dispatch_request(request)
+    assert caught.value.what == "GitHub answered 500 (Server Error)"
+    assert sleeps == []
+    assert len(fake.requests) == 1
+    assert_dispatch_request(fake.requests[0])
 
 
 def test_server_errors_back_off_exponentially_then_give_up(fake: FakeGitHub) -> None:
-    fake.script("POST", DISPATCH, [Reply(502, json={"message": "Bad Gateway"})] * 4)
+    fake.script(
+        "GET",
+        "/repos/o/r/actions/workflows/retrain.yml/runs",
+        [Reply(502, json={"message": "Bad Gateway"})] * 4,
+    )
     client, sleeps = client_for(fake.url)
 
     with pytest.raises(GitHubError) as caught:
-        dispatch_workflow(client, workflow="retrain.yml", ref="main", inputs=INPUTS)
+        list_workflow_runs(client, workflow="retrain.yml")
 
     assert sleeps == [1.0, 2.0, 4.0]
     assert len(fake.requests) == 4
     message = str(caught.value)
-    assert f"POST {DISPATCH}: GitHub answered 502 (4 attempts)" in message
+    assert f"GET {RUNS}: GitHub answered 502 (4 attempts)" in message
     assert "'Bad Gateway'" in message
     assert caught.value.exit_code == EXIT_GITHUB
     assert_token_hidden(caught.value)
 
 
 def test_max_wait_bounds_the_total_sleep(fake: FakeGitHub) -> None:
-    fake.script("POST", DISPATCH, [Reply(503, json={"message": "Unavailable"})] * 4)
+    fake.script(
+        "GET",
+        "/repos/o/r/actions/workflows/retrain.yml/runs",
+        [Reply(503, json={"message": "Unavailable"})] * 4,
+    )
     client, sleeps = client_for(fake.url, max_wait=2.5)
 
     with pytest.raises(GitHubError, match=r"GitHub answered 503 \(2 attempts\)"):
-        dispatch_workflow(client, workflow="retrain.yml", ref="main", inputs=INPUTS)
+        list_workflow_runs(client, workflow="retrain.yml")
 
     # 1 s, then 2 s more would exceed 2.5 s of waiting: stop after the second attempt.
     assert sleeps == [1.0]
@@ -292,15 +302,15 @@ def test_retry_after_beyond_max_wait_stops(fake: FakeGitHub) -> None:
 
 
 def test_hang_past_the_timeout_is_retried_then_fails(fake: FakeGitHub) -> None:
-    fake.script("POST", DISPATCH, [Reply(204, delay=1.5)] * 4)
+    fake.script("GET", "/repos/o/r/actions/workflows/retrain.yml/runs", [Reply(200, delay=1.5)] * 4)
     client, sleeps = client_for(fake.url, timeout=0.3)
 
     with pytest.raises(GitHubError) as caught:
-        dispatch_workflow(client, workflow="retrain.yml", ref="main", inputs=INPUTS)
+        list_workflow_runs(client, workflow="retrain.yml")
 
     host = fake.url.removeprefix("http://")
     assert str(caught.value).startswith(
-        f"POST {DISPATCH}: no answer from {host} within the 0.3 s timeout (4 attempts)"
+        f"GET {RUNS}: no answer from {host} within the 0.3 s timeout (4 attempts)"
     )
     assert sleeps == [1.0, 2.0, 4.0]
     assert len(fake.requests) == 4
@@ -768,3 +778,17 @@ def test_comment_on_a_missing_issue_is_a_404(fake: FakeGitHub) -> None:
     )
     assert len(fake.requests) == 1
     assert sleeps == []
+
+
+def test_enterprise_server_dispatch_asks_no_run_details_and_takes_a_204(fake: FakeGitHub) -> None:
+    fake.script("POST", "/api/v3" + DISPATCH, [Reply(204)])
+    settings = settings_from_env(
+        {"GITHUB_API_URL": fake.url + "/api/v3", "GITHUB_REPOSITORY": "o/r", "GITHUB_TOKEN": TOKEN}
+    )
+    client = GitHubClient(settings, sleep=Sleeps(), clock=lambda: NOW)
+
+    answer = dispatch_workflow(client, workflow="retrain.yml", ref="main", inputs=INPUTS)
+
+    assert answer == DispatchAnswer(status=204, run_id=None, run_url=None, html_url=None)
+    (request,) = fake.requests
+    assert request.body == {"ref": "main", "inputs": INPUTS}  # no return_run_details on GHES

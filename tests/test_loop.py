@@ -159,6 +159,12 @@ def origin_card(origin: Path, tmp_path: Path) -> dict[str, Any]:
     return data
 
 
+def finish(fake: FakeGitHub) -> None:
+    """Every run the fake started has ended, as it has once its workflow's steps ran."""
+    for run in fake.workflow_runs:
+        run["status"], run["conclusion"] = "completed", "success"
+
+
 def dispatched_inputs(fake: FakeGitHub) -> dict[str, str]:
     posts = [r for r in fake.requests if r.method == "POST" and r.path == DISPATCH]
     assert posts, "the gate dispatched nothing"
@@ -190,6 +196,7 @@ def test_retrain_promote_record_commit_then_the_gate_skips(
     runs = retraining_run(
         origin, tmp_path, inputs, train=evaluation(0.92, 0.8, 13_000), run_id="9001"
     )
+    finish(github)  # the run is over: GitHub lists it completed
 
     assert statuses(runs) == {
         "Train": "success",
@@ -244,6 +251,7 @@ def test_a_worse_candidate_is_not_promoted_and_the_next_gate_run_says_so(
         train=evaluation(0.92, 0.8, 13_000),
         run_id="9001",
     )
+    finish(github)  # the run is over: GitHub lists it completed
     # more data arrives: 16,000 rows against the 13,000 of version 2
     work = tmp_path / "metrics-job"
     git(tmp_path, "clone", "-q", str(origin), str(work))
@@ -262,6 +270,7 @@ def test_a_worse_candidate_is_not_promoted_and_the_next_gate_run_says_so(
         train=evaluation(0.915, 0.8, 16_000),
         run_id="9002",
     )
+    finish(github)  # the run is over: GitHub lists it completed
 
     assert statuses(runs)["Commit the model card"] == "success"
     assert runs[1].outputs["promoted"] == "false"
@@ -294,6 +303,7 @@ def test_a_failed_training_is_recorded_and_the_next_gate_run_says_so(
     runs = retraining_run(
         origin, tmp_path, dispatched_inputs(github), train="exit 1", run_id="9003"
     )
+    finish(github)  # the run is over: GitHub lists it completed
 
     assert statuses(runs) == {
         "Train": "failure",

@@ -52,7 +52,9 @@ def run_context_from_env(env: Mapping[str, str]) -> RunContext:
     )
 
 
-def client_from_env(env: Mapping[str, str], *, token_env: str | None = None) -> GitHubClient:
+def client_from_env(
+    env: Mapping[str, str], *, token_env: str | None = None, budget: float | None = None
+) -> GitHubClient:
     """A client from GITHUB_API_URL, GITHUB_REPOSITORY and the token (GITHUB_TOKEN, or the
     variable named by `token_env`)."""
     token = None
@@ -63,4 +65,6 @@ def client_from_env(env: Mapping[str, str], *, token_env: str | None = None) -> 
                 f"--token-env {token_env}: the environment variable {token_env} is not set",
                 hint=f"export {token_env}=<token>, or leave --token-env out to use GITHUB_TOKEN",
             )
-    return GitHubClient(settings_from_env(env, token=token))
+    if budget is None:
+        return GitHubClient(settings_from_env(env, token=token))
+    return GitHubClient(settings_from_env(env, token=token, budget=budget))

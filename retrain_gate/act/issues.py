@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from retrain_gate.act.context import RunContext
-from retrain_gate.act.guards import _when
+from retrain_gate.act.plan import when as _when
 from retrain_gate.errors import GitHubError
 from retrain_gate.github.client import GitHubClient
 from retrain_gate.github.issues import close_issue, comment_issue, create_issue, find_open_issue

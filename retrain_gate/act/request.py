@@ -10,6 +10,7 @@ from retrain_gate.errors import ConfigError
 from retrain_gate.github.dispatches import (
     MAX_INPUTS_PAYLOAD_CHARS,
 )
+from retrain_gate.github.settings import run_details_supported
 from retrain_gate.model import DispatchConfig, ModelConfig
 from retrain_gate.results import ModelResult
 
@@ -71,7 +72,9 @@ def dispatch_request(
         # Whatever room the other inputs leave under GitHub's limit, the reasons may use.
         room = MAX_INPUTS_PAYLOAD_CHARS - len(json.dumps(inputs))
         inputs["reasons"] = _fit_json(reasons_line(result), room)
-    body = {"ref": ref, "inputs": inputs, "return_run_details": True}
+    body = {"ref": ref, "inputs": inputs}
+    if run_details_supported(run.api_url):  # not on GitHub Enterprise Server (204 only)
+        body["return_run_details"] = True
     path = f"/repos/{repository}/actions/workflows/{urllib.parse.quote(workflow, safe='')}"
     return "POST", f"{path}/dispatches", body
 

@@ -69,7 +69,24 @@ def add_parser(subparsers: Any) -> None:
         metavar="NAME",
         help="read the token from this environment variable instead of GITHUB_TOKEN",
     )
+    act.add_argument(
+        "--api-timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="one time budget for all of the run's GitHub API work: every call, retry and "
+        "wait (default 300)",
+    )
     parser.set_defaults(run=run)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -110,7 +127,7 @@ def act_on(config: Config, report: Report, args: argparse.Namespace, *, now: dat
     run_context = run_context_from_env(os.environ)
     client = None
     if not args.dry_run:  # a dry run sends nothing, so it needs no token
-        client = client_from_env(os.environ, token_env=args.token_env)
+        client = client_from_env(os.environ, token_env=args.token_env, budget=args.api_timeout)
     if args.dispatch or args.dry_run:
         report = act(config, report, client=client, run=run_context, now=now, dry_run=args.dry_run)
     if args.open_issue:

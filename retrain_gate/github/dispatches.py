@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from retrain_gate.errors import ConfigError, GitHubError
-from retrain_gate.github.client import GitHubClient, GitHubHTTPError, Response
+from retrain_gate.github.client import GitHubClient
+from retrain_gate.github.failures import GitHubHTTPError, Response
 
 # GitHub's documented limits for workflow_dispatch and repository_dispatch.
 MAX_WORKFLOW_INPUTS = 25
@@ -41,13 +42,14 @@ def dispatch_workflow(
     workflow: str,
     ref: str,
     inputs: Mapping[str, str],
-    resend_unanswered: bool = True,
 ) -> DispatchAnswer:
     """Start `workflow` (a file name such as "retrain.yml", or its numeric id) on `ref`.
 
     Inputs are checked against GitHub's limits before anything is sent: a payload GitHub would
-    refuse or cut is a ConfigError, never a dispatch with defaults. `resend_unanswered=False`:
-    see `GitHubClient.request` (the act stage uses it so that a timeout never dispatches twice).
+    refuse or cut is a ConfigError, never a dispatch with defaults. The request is sent once:
+    when GitHub may have acted without saying so, MaybeActedError (the caller looks for the
+    run before sending again). `return_run_details` is asked for where the API has it (not on
+    GitHub Enterprise Server); a plain 204 is an accepted dispatch without the run's details.
     """
     if not workflow.strip():
         raise ConfigError("no workflow to dispatch", hint="name the file, e.g. retrain.yml")
@@ -56,13 +58,11 @@ def dispatch_workflow(
     _check_inputs(inputs)
     path = f"/repos/{client.repository}/actions/workflows/{urllib.parse.quote(workflow, safe='')}"
     path += "/dispatches"
-    body: dict[str, object] = {
-        "ref": ref,
-        "inputs": dict(inputs),
-        "return_run_details": True,
-    }
+    body: dict[str, object] = {"ref": ref, "inputs": dict(inputs)}
+    if client.settings.run_details_supported:
+        body["return_run_details"] = True
     try:
-        response = client.request("POST", path, body=body, resend_unanswered=resend_unanswered)
+        response = client.request("POST", path, body=body, once=True)
     except GitHubHTTPError as error:
         raise _explain_workflow_dispatch(
             error,
@@ -79,9 +79,9 @@ def dispatch_repository(
     *,
     event_type: str,
     client_payload: Mapping[str, object],
-    resend_unanswered: bool = True,
 ) -> DispatchAnswer:
-    """Send a repository_dispatch event (`on: repository_dispatch: types: [event_type]`)."""
+    """Send a repository_dispatch event (`on: repository_dispatch: types: [event_type]`), once
+    (see dispatch_workflow)."""
     if not event_type.strip():
         raise ConfigError("repository_dispatch needs a non-empty event_type")
     if len(event_type) > MAX_EVENT_TYPE_CHARS:
@@ -106,7 +106,7 @@ def dispatch_repository(
         "client_payload": dict(client_payload),
     }
     try:
-        response = client.request("POST", path, body=body, resend_unanswered=resend_unanswered)
+        response = client.request("POST", path, body=body, once=True)
     except GitHubHTTPError as error:
         raise _explain_permission(error, permission="contents: write") from None
     return _dispatch_answer(response)
@@ -163,16 +163,7 @@ def _explain_workflow_dispatch(
     quoted = f"GitHub says: {error.api_message!r}"
     lowered = error.api_message.lower()
     if error.status == 404:
-        return GitHubHTTPError(
-            f"{call} answered 404: the workflow file {workflow} does not exist on ref {ref} "
-            f"in {repository}, or the token cannot see it / lacks actions: write; {quoted}",
-            status=error.status,
-            method=error.method,
-            path=error.path,
-            api_message=error.api_message,
-            hint="check the workflow file name and the repository; a token from another "
-            "repository needs a PAT or an App token with Actions write",
-        )
+        return missing_workflow(error, workflow=workflow, ref=ref, repository=repository)
     if error.status == 422:
         if "unexpected inputs" in lowered:
             message = (
@@ -202,6 +193,26 @@ def _explain_workflow_dispatch(
             hint=hint,
         )
     return _explain_permission(error, permission="actions: write")
+
+
+def missing_workflow(
+    error: GitHubHTTPError, *, workflow: str, ref: str | None, repository: str
+) -> GitHubHTTPError:
+    """A 404 on a workflow's URL, whichever call (the dispatch, or the guards' list of its
+    runs) meets it first: the same precise message and hint."""
+    on_ref = f" on ref {ref}" if ref else ""
+    return GitHubHTTPError(
+        f"{error.method} {error.path} answered 404: the workflow file {workflow} does not exist"
+        f"{on_ref} in {repository}, or the token cannot see it / lacks actions: write; "
+        f"GitHub says: {error.api_message!r}",
+        status=error.status,
+        method=error.method,
+        path=error.path,
+        api_message=error.api_message,
+        hint=f"check the file name (.github/workflows/{workflow}) and that it is on the default "
+        "branch and on the ref; a token from another repository needs a PAT or an App token "
+        "with Actions write",
+    )
 
 
 def _explain_permission(error: GitHubHTTPError, *, permission: str) -> GitHubError:

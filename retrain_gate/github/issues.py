@@ -47,13 +47,14 @@ def find_open_issue(client: GitHubClient, *, marker: str) -> int | None:
 
 
 def create_issue(client: GitHubClient, *, title: str, body: str, labels: Sequence[str] = ()) -> int:
-    """Open an issue; returns its number."""
+    """Open an issue; returns its number. Sent once: MaybeActedError when GitHub may have
+    opened it without saying so (find it by its marker before sending again)."""
     payload: dict[str, object] = {"title": title, "body": body}
     if labels:
         payload["labels"] = list(labels)
     path = f"/repos/{client.repository}/issues"
     try:
-        response = client.request("POST", path, body=payload)
+        response = client.request("POST", path, body=payload, once=True)
     except GitHubHTTPError as error:
         raise _explain_permission(error, permission="issues: write") from None
     data = response.data
@@ -64,12 +65,34 @@ def create_issue(client: GitHubClient, *, title: str, body: str, labels: Sequenc
 
 
 def comment_issue(client: GitHubClient, *, number: int, body: str) -> None:
-    """Add a comment to issue `number`."""
+    """Add a comment to issue `number`, once (see create_issue)."""
     path = f"/repos/{client.repository}/issues/{number}/comments"
     try:
-        client.request("POST", path, body={"body": body})
+        client.request("POST", path, body={"body": body}, once=True)
     except GitHubHTTPError as error:
         raise _explain_permission(error, permission="issues: write") from None
+
+
+def has_comment(client: GitHubClient, *, number: int, marker: str) -> bool:
+    """Does a comment of issue `number` contain `marker`? Reads the oldest 1,000 comments
+    first, as GitHub lists them, up to the newest 1,000."""
+    if not marker.strip():
+        raise ValueError("the comment marker must not be empty")
+    path = f"/repos/{client.repository}/issues/{number}/comments"
+    for page in range(1, _MAX_ISSUE_PAGES + 1):
+        params = {"per_page": str(_ISSUE_PAGE_SIZE), "page": str(page)}
+        try:
+            response = client.request("GET", path, params=params)
+        except GitHubHTTPError as error:
+            raise _explain_permission(error, permission="issues: read") from None
+        items = response.data
+        if not isinstance(items, list):
+            raise GitHubError(f"GET {path}: the answer is not a list of comments")
+        if any(isinstance(i, dict) and marker in str(i.get("body") or "") for i in items):
+            return True
+        if len(items) < _ISSUE_PAGE_SIZE:
+            break
+    return False
 
 
 def close_issue(client: GitHubClient, *, number: int, comment: str | None = None) -> None:

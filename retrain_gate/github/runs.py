@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from retrain_gate.errors import GitHubError
-from retrain_gate.github.client import GitHubClient, GitHubHTTPError
-from retrain_gate.github.dispatches import _explain_permission
+from retrain_gate.github.client import GitHubClient
+from retrain_gate.github.dispatches import _explain_permission, missing_workflow
+from retrain_gate.github.failures import GitHubHTTPError
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,13 @@ def list_workflow_runs(
     status: str | None = None,
     created: str | None = None,
     per_page: int = 30,
+    ref: str | None = None,
 ) -> list[WorkflowRun]:
     """The newest runs of `workflow` (first page only, newest first, as GitHub orders them).
 
     `status` and `created` are passed through as GitHub's filters (e.g. "in_progress",
-    ">=2026-11-01T00:00:00Z").
+    ">=2026-11-01T00:00:00Z"). `ref`, the ref a dispatch would run on, only words a 404
+    (the same message as the dispatch's own).
     """
     if not 1 <= per_page <= 100:
         raise ValueError(f"per_page must be between 1 and 100, got {per_page}")
@@ -52,6 +55,10 @@ def list_workflow_runs(
     try:
         response = client.request("GET", path, params=params)
     except GitHubHTTPError as error:
+        if error.status == 404:
+            raise missing_workflow(
+                error, workflow=workflow, ref=ref, repository=client.repository
+            ) from None
         raise _explain_permission(error, permission="actions: read") from None
     data = response.data
     runs = data.get("workflow_runs") if isinstance(data, dict) else None

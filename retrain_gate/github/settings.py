@@ -17,6 +17,9 @@ DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
 
 
+DEFAULT_API_BUDGET = 300.0  # seconds for all of a run's API work, unless the user says otherwise
+
+
 _REPOSITORY = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
 
@@ -29,7 +32,10 @@ class GitHubSettings:
     token: str = field(repr=False)
     timeout: float = 10.0  # per request, seconds
     max_attempts: int = 4  # total tries for retryable failures
-    max_wait: float = 60.0  # upper bound on the total time spent sleeping between retries
+    max_wait: float = 60.0  # upper bound on the time one call spends sleeping between retries
+    # One budget for all the API work of a gate run (every call, retry and wait), seconds:
+    # the action's `api-timeout` input, the CLI's --api-timeout.
+    budget: float = DEFAULT_API_BUDGET
 
     def __post_init__(self) -> None:
         if self.timeout <= 0:
@@ -38,10 +44,31 @@ class GitHubSettings:
             raise ConfigError(f"GitHub max_attempts must be at least 1, got {self.max_attempts}")
         if self.max_wait < 0:
             raise ConfigError(f"GitHub max_wait must not be negative, got {self.max_wait!r}")
+        if not self.budget > 0:
+            raise ConfigError(f"the API time budget must be positive, got {self.budget!r} s")
+
+    @property
+    def run_details_supported(self) -> bool:
+        """Does the dispatch endpoint take `return_run_details`? api.github.com does; GitHub
+        Enterprise Server's published descriptions (3.17, 3.19) do not have it (a GHES API is
+        served under /api/v3), so it is sent only where the base is not a GHES one."""
+        return run_details_supported(self.api_url)
+
+
+def run_details_supported(api_url: str) -> bool:
+    """See GitHubSettings.run_details_supported."""
+    parts = urllib.parse.urlsplit(api_url)
+    if parts.netloc.lower() == "api.github.com":
+        return True
+    return not parts.path.rstrip("/").endswith("/api/v3")
 
 
 def settings_from_env(
-    env: Mapping[str, str], *, token: str | None = None, repository: str | None = None
+    env: Mapping[str, str],
+    *,
+    token: str | None = None,
+    repository: str | None = None,
+    budget: float = DEFAULT_API_BUDGET,
 ) -> GitHubSettings:
     """Settings from the runner's environment (GITHUB_API_URL, GITHUB_REPOSITORY, the token).
 
@@ -79,4 +106,6 @@ def settings_from_env(
             "no GitHub token to call the API with",
             hint="pass `token: ${{ secrets.GITHUB_TOKEN }}` to the action, or set GITHUB_TOKEN",
         )
-    return GitHubSettings(api_url=api_url, repository=chosen_repository, token=chosen_token)
+    return GitHubSettings(
+        api_url=api_url, repository=chosen_repository, token=chosen_token, budget=budget
+    )
