@@ -14,12 +14,8 @@ from scipy.spatial.distance import jensenshannon
 
 from retrain_gate.errors import ConfigError, DataError
 from retrain_gate.kinds import drift_tests
-from retrain_gate.kinds.drift_measures import (
-    compare,
-    js_distance,
-    psi,
-    to_histogram,
-)
+from retrain_gate.kinds.drift_measures import js_distance, psi, to_histogram
+from retrain_gate.kinds.drift_metric import compare
 from retrain_gate.kinds.drift_tests import kolmogorov_sf as _kolmogorov_sf
 from retrain_gate.sources.distributions import (
     Histogram,

@@ -11,7 +11,7 @@ import pytest
 
 from benchmarks.evidently_cases import dataset_cases, feature_cases
 from retrain_gate.kinds.drift import sentence
-from retrain_gate.kinds.drift_measures import measure
+from retrain_gate.kinds.drift_metric import measure
 from retrain_gate.sources.distributions import parse_distributions
 from tests.conftest import daily_csv
 from tests.test_rules import run_gate

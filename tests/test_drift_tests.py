@@ -10,7 +10,7 @@ import pytest
 from scipy import stats
 
 from retrain_gate.errors import DataError
-from retrain_gate.kinds.drift_measures import measure
+from retrain_gate.kinds.drift_metric import measure
 from retrain_gate.kinds.drift_tests import (
     chi2_sf,
     chi_square,

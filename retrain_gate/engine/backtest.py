@@ -37,8 +37,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from operator import add
 from typing import Literal, TypeVar
 
+from retrain_gate.engine.context import context_for
 from retrain_gate.engine.decide import blocking_errors, decide
-from retrain_gate.engine.evaluate import context_for
 from retrain_gate.engine.load import ModelData
 from retrain_gate.errors import UsageError
 from retrain_gate.kinds import Adjust, judge, registry

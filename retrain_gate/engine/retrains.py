@@ -56,7 +56,7 @@ def _still_fired(
 ) -> bool:
     """Did `rule` fire on the observations after `retrain` and before `until`, judged with
     the card of that version? No observation in between: not known, so no."""
-    from retrain_gate.engine.evaluate import context_for
+    from retrain_gate.engine.context import context_for
 
     series = data.series
     if series is None:

@@ -90,7 +90,7 @@ def evaluate_dataset_drift(rule: RuleConfig, ctx: Context) -> Outcome:
     """
     from retrain_gate.errors import GateError
     from retrain_gate.kinds import drift_evidently
-    from retrain_gate.kinds import drift_measures as drift
+    from retrain_gate.kinds import drift_metric as drift
     from retrain_gate.sources.distributions import Sample
 
     spec = rule.options["dataset_drift"]

@@ -102,7 +102,7 @@ def evaluate_drift(rule: RuleConfig, ctx: Context) -> Outcome:
     """
     from retrain_gate.errors import GateError
     from retrain_gate.kinds import (
-        drift_measures as drift,  # imported here: only configs with drift rules pay for it
+        drift_metric as drift,  # imported here: only configs with drift rules pay for it
     )
 
     metric = next(m for m in DRIFT_METRICS if m in rule.options)

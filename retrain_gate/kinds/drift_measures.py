@@ -92,7 +92,6 @@ from itertools import pairwise
 from typing import Literal
 
 from retrain_gate.errors import ConfigError, DataError
-from retrain_gate.kinds.drift_tests import chi_square, ks_2samp, normalised_wasserstein
 from retrain_gate.sources.distributions import Distribution, Histogram, Sample, _number
 
 Metric = Literal["psi", "ks", "js", "chisquare", "wasserstein"]
@@ -289,63 +288,3 @@ class Measured:
 
     statistic: float
     p_value: float | None = None
-
-
-def measure(
-    metric: Metric,
-    reference: Distribution,
-    current: Distribution,
-    *,
-    bins: int = 10,
-    epsilon: float | None = None,
-    convention: Convention = "retrain-gate",
-) -> Measured:
-    """The drift of one feature by one metric (formulas in the module docstrings);
-    `convention="evidently"`: Evidently's binning and formulas (`drift_evidently`)."""
-    if metric in ("ks", "wasserstein"):
-        name = "KS" if metric == "ks" else "Wasserstein"
-        if not (isinstance(reference, Sample) and isinstance(current, Sample)):
-            raise DataError(
-                f"{name} needs committed samples, not histograms",
-                hint='commit raw values ({"values": [...]}) or use the psi, js or chisquare metric',
-            )
-        if metric == "ks":
-            return Measured(*ks_2samp(reference.values, current.values))
-        return Measured(normalised_wasserstein(reference.values, current.values))
-    if metric not in METRICS:
-        raise ConfigError(f"unknown drift metric {metric!r}; expected one of {', '.join(METRICS)}")
-    if convention == "evidently":
-        from retrain_gate.kinds import drift_evidently as evidently
-
-        ref_hist, cur_hist = _align_histograms(*evidently.histograms(reference, current))
-        if metric == "psi":
-            return Measured(evidently.psi(ref_hist, cur_hist))
-        if metric == "js":
-            return Measured(evidently.js_distance(ref_hist, cur_hist))
-    else:
-        ref_hist, cur_hist = to_histogram(reference, current, bins=bins)
-        if metric == "psi":
-            return Measured(psi(ref_hist, cur_hist, epsilon=epsilon))
-        if metric == "js":
-            return Measured(js_distance(ref_hist, cur_hist))
-    for side, histogram in (("reference", ref_hist), ("current", cur_hist)):
-        if not all(count == int(count) for count in histogram.counts):
-            raise DataError(
-                f"chi-square needs counts, but the {side} histogram holds proportions",
-                hint="commit the counts (whole numbers), or use the psi or js metric",
-            )
-    return Measured(
-        *chi_square(ref_hist.counts, cur_hist.counts, goodness_of_fit=convention == "evidently")
-    )
-
-
-def compare(
-    metric: Metric,
-    reference: Distribution,
-    current: Distribution,
-    *,
-    bins: int = 10,
-    epsilon: float | None = None,
-) -> float:
-    """One drift number, larger meaning more drift: the statistic of `measure`."""
-    return measure(metric, reference, current, bins=bins, epsilon=epsilon).statistic

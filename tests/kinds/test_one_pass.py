@@ -32,8 +32,8 @@ from retrain_gate.engine.backtest import (
     history_span,
     replay_time,
 )
+from retrain_gate.engine.context import context_for
 from retrain_gate.engine.decide import decide
-from retrain_gate.engine.evaluate import context_for
 from retrain_gate.engine.load import ModelData, load_model
 from retrain_gate.kinds import judge, registry
 from retrain_gate.kinds.days import Context, Days
