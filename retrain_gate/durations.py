@@ -54,3 +54,14 @@ def parse_amount(value: object) -> tuple[float, bool]:
         except ValueError:
             pass
     raise ValueError(f"{value!r} is not a number or a percentage such as '3%'")
+
+
+def is_number(value: object) -> bool:
+    """Text that float() reads (a header's "60", YAML's 1e3 read as text); not None."""
+    if not isinstance(value, str):
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True

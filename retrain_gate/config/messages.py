@@ -10,6 +10,7 @@ import yaml
 
 from retrain_gate.config.fast_schema import _verdict
 from retrain_gate.config.positions import dotted, position
+from retrain_gate.durations import is_number
 from retrain_gate.errors import ConfigError
 from retrain_gate.model import GROUP_KEYS, PathPart
 
@@ -127,21 +128,11 @@ def _check_with(
             hint=str(described or "") or None,
         )
     hint = str(error.schema.get("description", "")) if error.validator == "type" else ""
-    if error.validator == "type" and _looks_numeric(error.instance):
+    if error.validator == "type" and is_number(error.instance):
         # YAML 1.1 reads 1e-3 (no dot) as text: the commonest surprise in a threshold
         example = _dotted_float(error.instance)
         hint = f"YAML reads {error.instance} as text; write it with a dot, e.g. {example}"
     raise errors.fail(f"{dotted(where)}: {_worded(error)}", where, hint=hint or None)
-
-
-def _looks_numeric(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
 
 
 def _dotted_float(text: str) -> str:

@@ -32,6 +32,7 @@ from collections.abc import Callable, Mapping
 from typing import IO
 
 from retrain_gate import __version__
+from retrain_gate.durations import is_number
 from retrain_gate.github.failures import (
     SECONDARY_WAIT,
     Failure,
@@ -40,7 +41,6 @@ from retrain_gate.github.failures import (
     Messages,
     Response,
     api_message,
-    is_number,
 )
 from retrain_gate.github.settings import API_VERSION, GitHubSettings
 

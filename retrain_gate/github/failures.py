@@ -114,16 +114,6 @@ def _error_details(errors: object) -> str:
     return line if len(line) <= _MAX_DETAILS_CHARS else line[: _MAX_DETAILS_CHARS - 1] + "…"
 
 
-def is_number(value: str | None) -> bool:
-    if value is None:
-        return False
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
-
-
 def _utc(epoch: float) -> str:
     return f"{datetime.fromtimestamp(epoch, tz=timezone.utc):%Y-%m-%dT%H:%M:%SZ}"
 

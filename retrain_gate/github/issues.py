@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from retrain_gate.errors import GitHubError
 from retrain_gate.github.client import GitHubClient, GitHubHTTPError
@@ -25,25 +25,32 @@ def find_open_issue(client: GitHubClient, *, marker: str) -> int | None:
     if not marker.strip():
         raise ValueError("the issue marker must not be empty")
     path = f"/repos/{client.repository}/issues"
+    for item in _listed(client, path, {"state": "open"}, what="issues"):
+        if not isinstance(item, dict) or "pull_request" in item:
+            continue
+        body = item.get("body")
+        number = item.get("number")
+        if isinstance(body, str) and marker in body and isinstance(number, int):
+            return number
+    return None
+
+
+def _listed(
+    client: GitHubClient, path: str, params: dict[str, str], *, what: str
+) -> Iterator[object]:
+    """Every item of a paged list, page after page, at most `_MAX_ISSUE_PAGES` pages."""
     for page in range(1, _MAX_ISSUE_PAGES + 1):
-        params = {"state": "open", "per_page": str(_ISSUE_PAGE_SIZE), "page": str(page)}
+        query = {**params, "per_page": str(_ISSUE_PAGE_SIZE), "page": str(page)}
         try:
-            response = client.request("GET", path, params=params)
+            response = client.request("GET", path, params=query)
         except GitHubHTTPError as error:
             raise _explain_permission(error, permission="issues: read") from None
         items = response.data
         if not isinstance(items, list):
-            raise GitHubError(f"GET {path}: the answer is not a list of issues")
-        for item in items:
-            if not isinstance(item, dict) or "pull_request" in item:
-                continue
-            body = item.get("body")
-            number = item.get("number")
-            if isinstance(body, str) and marker in body and isinstance(number, int):
-                return number
+            raise GitHubError(f"GET {path}: the answer is not a list of {what}")
+        yield from items
         if len(items) < _ISSUE_PAGE_SIZE:
-            break
-    return None
+            return
 
 
 def create_issue(client: GitHubClient, *, title: str, body: str, labels: Sequence[str] = ()) -> int:
@@ -79,20 +86,10 @@ def has_comment(client: GitHubClient, *, number: int, marker: str) -> bool:
     if not marker.strip():
         raise ValueError("the comment marker must not be empty")
     path = f"/repos/{client.repository}/issues/{number}/comments"
-    for page in range(1, _MAX_ISSUE_PAGES + 1):
-        params = {"per_page": str(_ISSUE_PAGE_SIZE), "page": str(page)}
-        try:
-            response = client.request("GET", path, params=params)
-        except GitHubHTTPError as error:
-            raise _explain_permission(error, permission="issues: read") from None
-        items = response.data
-        if not isinstance(items, list):
-            raise GitHubError(f"GET {path}: the answer is not a list of comments")
-        if any(isinstance(i, dict) and marker in str(i.get("body") or "") for i in items):
-            return True
-        if len(items) < _ISSUE_PAGE_SIZE:
-            break
-    return False
+    return any(
+        isinstance(i, dict) and marker in str(i.get("body") or "")
+        for i in _listed(client, path, {}, what="comments")
+    )
 
 
 def close_issue(client: GitHubClient, *, number: int, comment: str | None = None) -> None:
