@@ -209,16 +209,9 @@ def backtest_model(model: ModelConfig, data: ModelData, *, start: date, end: dat
                 summary += f"; held: within the cooldown of the retrain on {last_retrain[0]}"
             else:
                 last_retrain = (current, nows[index])
+        # positional: a day per model per day, and keywords cost a third more
         replayed.append(
-            ReplayedDay(
-                day=current,
-                status=status,
-                summary=summary,
-                fired=fired,
-                vetoes=vetoes,
-                errors=errors,
-                observations=days.ends[index],
-            )
+            ReplayedDay(current, status, summary, fired, vetoes, errors, days.ends[index])
         )
     return ModelBacktest(
         model=model.name,

@@ -20,7 +20,6 @@ from retrain_gate.kinds.base import (
 )
 from retrain_gate.kinds.days import Days
 from retrain_gate.kinds.series import (
-    anomalous,
     day,
     fmt,
     mean_and_sd,
@@ -31,6 +30,7 @@ from retrain_gate.kinds.series import (
     window_start,
     window_starts,
 )
+from retrain_gate.kinds.values import away_from_mean
 from retrain_gate.model import RuleConfig
 from retrain_gate.results import Outcome
 
@@ -77,8 +77,9 @@ def judge_anomaly(rule: RuleConfig, days: Days) -> Judgement:
         else None
         for j, start, size, value in zip(judged, starts[first - lo :], sizes, values)
     ]
+    away = away_from_mean(k=k, direction=direction)
     outside = [
-        band is not None and anomalous(value, *band, k=k, direction=direction)  # type: ignore[arg-type]
+        band is not None and away(value, *band)  # type: ignore[arg-type]
         for value, band in zip(values, bands)
     ]
     failing = [

@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 
 from retrain_gate.durations import format_duration, parse_duration
 from retrain_gate.kinds.days import Days
-from retrain_gate.kinds.values import anomalous as anomalous  # re-exported
 from retrain_gate.kinds.values import day
 from retrain_gate.kinds.values import exceeds as exceeds  # re-exported
 from retrain_gate.kinds.values import fmt as fmt  # re-exported
@@ -292,16 +291,28 @@ class Persisted:
         held = list(itertools.accumulate(self.judged, initial=0))
         # missing values before each point (none are read with `missing: ignore`)
         gapped = None in raw
-        self.gaps = gaps = list(itertools.accumulate([v is None for v in raw], initial=0))
+        self.gaps = gaps = (
+            list(itertools.accumulate([v is None for v in raw], initial=0))
+            if gapped
+            else [0] * (len(raw) + 1)
+        )
         # a day is an error with too few observations, or (missing: error) a missing value
         # in a window it judges; else whether the condition held on `needed` of its points
-        firsts = starts if starts is not None else range(len(points))
-        holds: list[bool | None] = [
-            None
-            if count < required or (gapped and gaps[visible] > gaps[firsts[visible - of_last]])
-            else held[visible] - held[visible - of_last] >= needed
-            for visible, count in zip(seen, seen if ignore else ends)
-        ]
+        counts = seen if ignore else ends
+        holds: list[bool | None]
+        if gapped:
+            firsts = starts if starts is not None else range(len(points))
+            holds = [
+                None
+                if count < required or gaps[visible] > gaps[firsts[visible - of_last]]
+                else held[visible] - held[visible - of_last] >= needed
+                for visible, count in zip(seen, counts)
+            ]
+        else:  # the common case, without the test for a gap on every day of a backtest
+            holds = [
+                None if count < required else held[visible] - held[visible - of_last] >= needed
+                for visible, count in zip(seen, counts)
+            ]
         self.holds = holds
 
     def _first(self, column: Sequence[float | None], end: int, span: Span | None) -> int:

@@ -4,6 +4,7 @@ numbers as people write them, dates as short as they can be."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime
 
 # Metric values and thresholds are decimals written in files; their binary floats differ in
@@ -18,14 +19,14 @@ def exceeds(value: float, limit: float) -> bool:
     return value > limit and not math.isclose(value, limit, rel_tol=REL_TOL, abs_tol=ABS_TOL)
 
 
-def anomalous(value: float, mean: float, sd: float, *, k: float, direction: str) -> bool:
-    """More than k standard deviations from the mean, on the side(s) `direction` names:
-    `below`, `above` or `both`."""
+def away_from_mean(*, k: float, direction: str) -> Callable[[float, float, float], bool]:
+    """Whether a value is more than k standard deviations from the mean, on the side(s)
+    `direction` names (`below`, `above` or `both`); chosen once, asked of every day."""
     if direction == "below":
-        return exceeds(mean - value, k * sd)
+        return lambda value, mean, sd: exceeds(mean - value, k * sd)
     if direction == "above":
-        return exceeds(value - mean, k * sd)
-    return exceeds(abs(value - mean), k * sd)
+        return lambda value, mean, sd: exceeds(value - mean, k * sd)
+    return lambda value, mean, sd: exceeds(abs(value - mean), k * sd)
 
 
 def fmt(value: float, *, apart_from: float | None = None) -> str:
