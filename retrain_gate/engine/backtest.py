@@ -32,7 +32,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from operator import add
 from typing import Literal, TypeVar
@@ -46,10 +46,21 @@ from retrain_gate.kinds.base import Judgement, Kind, on_days, outcome
 from retrain_gate.kinds.days import Days
 from retrain_gate.kinds.series import day as show_day
 from retrain_gate.model import ModelConfig, RuleConfig
-from retrain_gate.results import Decision, Outcome, Problem, Status
+from retrain_gate.results import Outcome, Problem, Status
 
 TimelineStatus = Literal["retrain", "held", "blocked", "skip", "error"]
 TIMELINE_STATUSES: tuple[TimelineStatus, ...] = ("retrain", "held", "blocked", "skip", "error")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the rules decided on a replayed day; one object for all the days decided alike."""
+
+    status: TimelineStatus
+    summary: str
+    fired: tuple[str, ...] = ()  # triggers that fired
+    vetoes: tuple[str, ...] = ()  # error-level checks that failed
+    errors: tuple[str, ...] = ()  # rules that could not be evaluated
 
 
 @dataclass(frozen=True)
@@ -57,12 +68,28 @@ class ReplayedDay:
     """The gate's decision on one replayed day, and the rules behind it."""
 
     day: date
-    status: TimelineStatus
-    summary: str
-    fired: tuple[str, ...] = ()  # triggers that fired
-    vetoes: tuple[str, ...] = ()  # error-level checks that failed
-    errors: tuple[str, ...] = ()  # rules that could not be evaluated
+    verdict: Verdict
     observations: int = 0  # observations visible that day
+
+    @property
+    def status(self) -> TimelineStatus:
+        return self.verdict.status
+
+    @property
+    def summary(self) -> str:
+        return self.verdict.summary
+
+    @property
+    def fired(self) -> tuple[str, ...]:
+        return self.verdict.fired
+
+    @property
+    def vetoes(self) -> tuple[str, ...]:
+        return self.verdict.vetoes
+
+    @property
+    def errors(self) -> tuple[str, ...]:
+        return self.verdict.errors
 
 
 @dataclass(frozen=True)
@@ -182,37 +209,42 @@ def backtest_model(model: ModelConfig, data: ModelData, *, start: date, end: dat
     columns = [j.statuses for j in judgements]
     triggers = len(model.triggers)
     rows = zip(*columns) if columns else iter([()] * count)
-    decided: dict[tuple[Status, ...], _Decided] = {}
+    # the days decided alike share a verdict: a backtest has few distinct ones
+    verdicts: dict[tuple[Status, ...], Verdict] = {}
+    held: dict[tuple[Verdict, date], Verdict] = {}
     # the last retrain the replay dispatched: its day, and when its run was replayed
     last_retrain: tuple[date, datetime] | None = None
     replayed: list[ReplayedDay] = []
+    append = replayed.append
+    ends = days.ends
     for index, row in enumerate(rows):
-        known = decided.get(row)
-        if known is None:
+        verdict = verdicts.get(row)
+        if verdict is None:
             outcomes = _placeholders(rules, row)
-            known = _decided(outcomes, data.problems, triggers=triggers)
-            if known[0] != "error":
-                decided[row] = known
+            verdict = _verdict(outcomes, data.problems, triggers=triggers)
+            if verdict.status != "error":
+                verdicts[row] = verdict
             else:  # the summary quotes a reason: that rule's, that day
                 outcomes = _with_reason(outcomes, judgements, index)
-                known = _decided(outcomes, data.problems, triggers=triggers)
-        decision, summary, fired, vetoes, errors = known
-        status: TimelineStatus = decision
-        current = dates[index]
-        if decision == "retrain":
+                verdict = _verdict(outcomes, data.problems, triggers=triggers)
+        if verdict.status == "retrain":
             if (
                 cooldown is not None
                 and last_retrain is not None
                 and nows[index] - last_retrain[1] < cooldown
             ):
-                status = "held"
-                summary += f"; held: within the cooldown of the retrain on {last_retrain[0]}"
+                key = (verdict, last_retrain[0])
+                if key not in held:
+                    held[key] = replace(
+                        verdict,
+                        status="held",
+                        summary=f"{verdict.summary}; held: within the cooldown of the "
+                        f"retrain on {last_retrain[0]}",
+                    )
+                verdict = held[key]
             else:
-                last_retrain = (current, nows[index])
-        # positional: a day per model per day, and keywords cost a third more
-        replayed.append(
-            ReplayedDay(current, status, summary, fired, vetoes, errors, days.ends[index])
-        )
+                last_retrain = (dates[index], nows[index])
+        append(ReplayedDay(dates[index], verdict, ends[index]))
     return ModelBacktest(
         model=model.name,
         days=tuple(replayed),
@@ -249,15 +281,11 @@ def real_retrains(data: ModelData, replayed: Sequence[ReplayedDay]) -> tuple[Rea
     return tuple(found)
 
 
-# (decision, summary, fired, vetoes, errors) of one replayed day
-_Decided = tuple[Decision, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
-
-
-def _decided(
+def _verdict(
     outcomes: tuple[Outcome, ...], problems: tuple[Problem, ...], *, triggers: int
-) -> _Decided:
+) -> Verdict:
     decision, summary = decide(outcomes[:triggers], outcomes[triggers:], problems)
-    return (
+    return Verdict(
         decision,
         summary,
         tuple(o.name for o in outcomes[:triggers] if o.status == "fired"),

@@ -137,9 +137,12 @@ def on_days(
     statuses = list(judgement.statuses)
     if status is not None and isinstance(chosen, range) and chosen.step == 1:
         statuses[chosen.start : chosen.stop] = [status] * len(chosen)
+    elif status is not None:
+        for i in chosen:
+            statuses[i] = status
     else:
         for i in chosen:
-            statuses[i] = status or explain(i).status
+            statuses[i] = explain(i).status
 
     def either(i: int) -> Outcome:
         return explain(i) if i in chosen else judgement.outcome(i)
@@ -285,7 +288,9 @@ def card_known(rule: RuleConfig, days: Days, judgement: Judgement) -> Judgement:
     if card is None or card.trained_at is None:
         return judgement
     trained = card.trained_at
-    future = [i for i, now in enumerate(days.nows) if trained > now]
+    future: Sequence[int] = [i for i, now in enumerate(days.nows) if trained > now]
+    if future and future[-1] - future[0] + 1 == len(future):  # increasing: a backtest's first days
+        future = range(future[0], future[-1] + 1)
 
     def from_the_future(i: int) -> Outcome:
         return error_outcome(

@@ -27,6 +27,7 @@ from retrain_gate.engine.backtest import (
     ModelBacktest,
     ReplayedDay,
     TimelineStatus,
+    Verdict,
     _replayed,
     backtest_model,
     history_span,
@@ -451,11 +452,13 @@ def reference_backtest(
         replayed.append(
             ReplayedDay(
                 day=current,
-                status=status,
-                summary=summary,
-                fired=tuple(o.name for o in triggers if o.status == "fired"),
-                vetoes=tuple(o.name for o in checks if o.vetoes),
-                errors=tuple(o.name for o in triggers + checks if o.status == "error"),
+                verdict=Verdict(
+                    status=status,
+                    summary=summary,
+                    fired=tuple(o.name for o in triggers if o.status == "fired"),
+                    vetoes=tuple(o.name for o in checks if o.vetoes),
+                    errors=tuple(o.name for o in triggers + checks if o.status == "error"),
+                ),
                 observations=visible,
             )
         )
