@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from retrain_gate.kinds.base import (
@@ -47,11 +47,7 @@ def judge_range(rule: RuleConfig, days: Days) -> Judgement:
     low = rule.options.get("at_least")
     high = rule.options.get("at_most")
 
-    def outside(value: float) -> bool:
-        return (low is not None and exceeds(low, value)) or (
-            high is not None and exceeds(value, high)
-        )
-
+    outside = _outside(low, high)
     track = Persisted(rule, days, outside)
     bounds = " and ".join(
         part
@@ -106,6 +102,17 @@ def _range_semantic(options: Mapping[str, Any]) -> list[tuple[str, str]]:
     if low is not None and high is not None and low > high:
         return [("at_most", f"at_most {high} is below at_least {low}: nothing could pass")]
     return persistence_semantic(options)
+
+
+def _outside(low: float | None, high: float | None) -> Callable[[float], bool]:
+    """Whether a value is out of bounds; the test chosen once, asked of every value."""
+    if low is not None and high is not None:
+        return lambda value: exceeds(low, value) or exceeds(value, high)
+    if low is not None:
+        return lambda value: exceeds(low, value)
+    if high is not None:
+        return lambda value: exceeds(value, high)
+    return lambda _value: False  # validate refuses a range with neither bound
 
 
 KIND = Kind(

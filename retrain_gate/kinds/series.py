@@ -92,7 +92,8 @@ def window_starts(times: Sequence[datetime], span: Span, *, before: bool = False
     """`window_start` of every point, in one sweep (the starts never move back)."""
     if isinstance(span, int):
         shift = span if before else span - 1
-        return [max(0, p - shift) for p in range(len(times))]
+        # the first `shift` points' windows start at 0, each later one `shift` back
+        return [0] * min(shift, len(times)) + list(range(len(times) - shift))
     starts = []
     first = 0
     for p, when in enumerate(times):
