@@ -13,7 +13,7 @@ answers by default as GitHub does:
 - GET  /repos/{o}/{r}/actions/runs/{id} and .../runs/{id}/attempts/{n}: the run with that id
   from `fake.workflow_runs` or `fake.other_runs` (runs of other workflows, e.g. the gate's
   own); an attempt answers `fake.run_attempts[(id, n)]` when set, else the run itself;
-- GET/POST /repos/{o}/{r}/issues, POST .../issues/{n}/comments, PATCH .../issues/{n}: backed by
+- GET/POST /repos/{o}/{r}/issues, GET/POST .../issues/{n}/comments, PATCH .../issues/{n}: backed by
   `fake.issues` and `fake.comments`.
 
 Another repository than `repository`, or any other route, answers 404 like GitHub. Every answer
@@ -321,6 +321,14 @@ class FakeGitHub:
             self.comments.setdefault(number, []).append(text)
             comment_id = 100 * number + len(self.comments[number])
             return Reply(201, json={"id": comment_id, "body": text})
+        if rest[1:] == ["comments"] and method == "GET":  # oldest first, as GitHub lists them
+            per_page = int(request.query.get("per_page", "30"))
+            page = int(request.query.get("page", "1"))
+            listed = [
+                {"id": 100 * number + i, "body": text}
+                for i, text in enumerate(self.comments.get(number, []), start=1)
+            ]
+            return Reply(200, json=listed[(page - 1) * per_page : page * per_page])
         if not rest[1:] and method == "PATCH":
             for key in ("state", "title", "body"):
                 if key in body:

@@ -741,7 +741,10 @@ def test_issue_opened_once_commented_then_closed(
     assert code == 0
     assert list(fake.issues) == [1]
     assert len(fake.comments[1]) == 1
-    assert fake.comments[1][0].startswith("Still not decided normally.")
+    # under this gate run's own marker, which finds the comment again after an unclear answer
+    assert fake.comments[1][0].startswith(
+        "<!-- retrain-gate:churn:gate-run:555.1 -->\nStill not decided normally."
+    )
     assert "retrain-gate: churn: commented on issue #1" in err
 
     # the data is fixed: the gate skips, the issue is closed with a comment
@@ -749,7 +752,9 @@ def test_issue_opened_once_commented_then_closed(
     code, _, err = gate(config, "--open-issue")
     assert code == 0
     assert fake.issues[1]["state"] == "closed"
-    assert fake.comments[1][1].startswith("The gate decides normally again: **skip**")
+    assert fake.comments[1][1].startswith(
+        "<!-- retrain-gate:churn:gate-run:555.1 -->\nThe gate decides normally again: **skip**"
+    )
     assert "retrain-gate: churn: closed issue #1" in err
     assert [r.method for r in fake.requests if r.path.startswith("/repos/o/r/issues/1")] == [
         "POST",
