@@ -85,6 +85,8 @@ class SourceConfig:
     time: str = "date"
     format: Format = "auto"
     line: int | None = None
+    # "file": the file holds the series; "git": each commit that changed it is an observation
+    history: Literal["file", "git"] = "file"
 
 
 @dataclass(frozen=True)

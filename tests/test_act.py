@@ -412,17 +412,23 @@ def test_a_rerun_that_cannot_read_its_own_run_fails_closed(
 # -- faults --------------------------------------------------------------------------------------
 
 
-def test_a_server_error_is_retried_and_dispatches_once(
-    tmp_path: Path, fake: FakeGitHub, gate: Run
-) -> None:
+def test_a_server_error_is_retried_and_dispatches_once(tmp_path: Path, fake: FakeGitHub) -> None:
+    # a 500 that started nothing: the looks find no run, so the same dispatch is sent again
     fake.script("POST", DISPATCH, [Reply(500, json={"message": "Server Error"}), Reply(204)])
+    settings = GitHubSettings(api_url=fake.url, repository="o/r", token=TOKEN)
+    client = GitHubClient(settings, sleep=lambda _seconds: None)  # the looks' pauses: no wait
+    config = load_config(repo(tmp_path))
+    now = datetime(2026, 11, 4, tzinfo=timezone.utc)
+    run = RunContext(run_id="555", repository="o/r", ref_name="main")
 
-    code, out, _ = gate(repo(tmp_path), "--dispatch")
+    report = act(config, check(config, now=now), client=client, run=run, now=now, dry_run=False)
 
-    assert code == 0
+    (model,) = report.models
     assert len(posts(fake)) == 2  # the 500, then the dispatch GitHub accepted
     assert posts(fake)[0].body == posts(fake)[1].body
-    assert "dispatch: dispatched retrain.yml on main (GitHub answered 204" in flat(out)
+    assert model.dispatch is not None and model.dispatch.status == "dispatched"
+    assert model.dispatch.message.startswith("dispatched retrain.yml on main")
+    assert report.exit_code == 0
 
 
 @pytest.mark.parametrize(

@@ -175,9 +175,17 @@ def parse_config(text: str, *, display: str, root: Path) -> Config:
                 time=str(metrics.get("time", "date")),
                 format=metrics.get("format", "auto"),
                 line=line,
+                history=metrics.get("history", "file"),
             )
         if source is not None:
             _check_inside(source.path, root, "metrics path", [*path, "metrics", "path"], errors)
+            if source.history == "git" and any(ch in source.path for ch in "*?["):
+                raise errors.fail(
+                    "history: git reads one file's commits, not a glob",
+                    [*path, "metrics", "history"],
+                    hint="name the one file each run rewrites, or drop `history: git` to read "
+                    "one file per run",
+                )
             suffix = Path(source.path).suffix
             # the extension says the format unless `format:` does (`runs/*` is judged per file)
             if source.format == "auto" and suffix and suffix.lower() not in FORMAT_SUFFIXES:

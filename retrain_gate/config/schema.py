@@ -167,6 +167,13 @@ def build_schema() -> dict[str, Any]:
                         "description": "The field holding the time, or `filename`.",
                     },
                     "format": {"enum": ["auto", "csv", "json", "jsonl", "yaml"]},
+                    "history": {
+                        "enum": ["file", "git"],
+                        "default": "file",
+                        "description": "`file`: the file holds the whole series. `git`: the "
+                        "file is rewritten each run and committed; each commit that changed it "
+                        "is one observation (needs the whole history: `fetch-depth: 0`).",
+                    },
                 },
             },
             "baseline": {

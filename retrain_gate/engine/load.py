@@ -20,7 +20,8 @@ from retrain_gate.model import Config, ModelConfig
 from retrain_gate.results import Problem
 from retrain_gate.sources.card import Baseline, load_baseline
 from retrain_gate.sources.files import parse_json, parse_yaml, read_text, resolve_inside
-from retrain_gate.sources.metrics import Series, load_series, read_records
+from retrain_gate.sources.history import history_records
+from retrain_gate.sources.metrics import Series, build_series, load_series, read_records
 
 
 @dataclass(frozen=True)
@@ -77,14 +78,28 @@ def load_model(config: Config, model: ModelConfig) -> ModelData:
                 file=config.path,
                 line=model.metrics.line,
             )
-            series = load_series(
-                config.root,
-                model.metrics.path,
-                time_field=model.metrics.time,
-                metrics=metrics,
-                presence=presence,
-                fmt=model.metrics.format,
-            )
+            if model.metrics.history == "git":
+                series = build_series(
+                    history_records(
+                        config.root,
+                        model.metrics.path,
+                        time_field=model.metrics.time,
+                        fmt=model.metrics.format,
+                    ),
+                    source=model.metrics.path,
+                    time_field=model.metrics.time,
+                    metrics=metrics,
+                    presence=presence,
+                )
+            else:
+                series = load_series(
+                    config.root,
+                    model.metrics.path,
+                    time_field=model.metrics.time,
+                    metrics=metrics,
+                    presence=presence,
+                    fmt=model.metrics.format,
+                )
         except GateError as exc:
             if isinstance(exc, ConfigError):
                 raise

@@ -44,6 +44,11 @@ def read_text(path: Path, *, display: str) -> str:
         raise DataError("is a folder, not a file", file=display) from None
     except OSError as exc:
         raise DataError(f"cannot read: {exc.strerror}", file=display) from None
+    return decode_text(data, display=display)
+
+
+def decode_text(data: bytes, *, display: str) -> str:
+    """A file's bytes (from the working tree or a commit) as text, or a DataError."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # a byte-order mark: Windows' "Unicode"
         raise DataError(
             "is UTF-16 text, not UTF-8", file=display, hint="save it as UTF-8 (without BOM)"

@@ -100,7 +100,12 @@ def _looks_like_date(key: object) -> bool:
 def read_records(path: Path, *, display: str, fmt: Format = "auto") -> list[Record]:
     """All observations of one file, in file order."""
     kind = _format_of(path, fmt, display=display)
-    text = read_text(path, display=display)
+    return records_from_text(read_text(path, display=display), kind=kind, display=display)
+
+
+def records_from_text(text: str, *, kind: str, display: str) -> list[Record]:
+    """All observations of one file's text (`kind`: csv, jsonl, json or yaml), in order;
+    `display` names the file (or the file at a commit) in errors."""
     if kind == "csv":
         if text.lstrip()[:1] in ("{", "["):
             raise DataError("looks like JSON, not CSV", file=display, hint="rename it to .json")

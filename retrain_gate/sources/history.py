@@ -1,0 +1,118 @@
+"""A metric file's history from git: each commit that changed the file is one observation.
+
+For teams whose evaluation job rewrites one `metrics.json` per run and commits it
+(`metrics: {path: metrics.json, history: git}`). What counts, decided once:
+
+- The commits are the first-parent history of HEAD that changed the file (`git log
+  --first-parent -- PATH`): on a branch that merges pull requests, a merge is one
+  observation with the file as merged; the commits inside a merged branch are not.
+- A revert is a commit like any other: the file as it was, at the revert's time.
+- A commit that deletes the file gives no observation (the series has a gap that freshness
+  and gaps checks see); a later commit that adds it back goes on.
+- Time: the record's own time field (`time:`, default `date`) when it has one, else the
+  commit's committer time (when CI committed the run). A commit's records are the file's
+  records at that commit (one object, or several rows of a CSV).
+- Uncommitted changes in the working tree are not read: commit first.
+- A shallow clone is refused (exit 3 for the model), naming the fix (`fetch-depth: 0` in
+  actions/checkout, or `git fetch --unshallow`): a cut history would silently look shorter.
+- Rewritten history is read as it is now: the gate keeps no state of its own.
+
+Blobs are read by one `git cat-file --batch` process for all the commits.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+
+from retrain_gate.errors import DataError, GitError
+from retrain_gate.model import Format
+from retrain_gate.sources.files import _format_of, decode_text
+from retrain_gate.sources.git import GIT_TIMEOUT, git, toplevel
+from retrain_gate.sources.metrics import Record, records_from_text
+
+SHALLOW_HINT = (
+    "give the checkout the whole history: `fetch-depth: 0` in actions/checkout, or "
+    "`git fetch --unshallow` in a clone"
+)
+
+
+def history_records(
+    root: Path, path: str, *, time_field: str = "date", fmt: Format = "auto"
+) -> list[Record]:
+    """The records of `path` (relative to `root`) at each first-parent commit that changed
+    it, oldest first; timed by their own `time_field` when they have it, else by the
+    commit."""
+    top = toplevel(root)
+    inside = (root.resolve() / path).relative_to(top.resolve()).as_posix()
+    kind = _format_of(Path(path), fmt, display=path)
+    shallow = git(["rev-parse", "--is-shallow-repository"], cwd=top).stdout.strip()
+    if shallow == "true":
+        raise DataError(
+            "history: git needs the file's whole git history, and this clone is shallow",
+            file=path,
+            hint=SHALLOW_HINT,
+        )
+    has_head = git(["rev-parse", "--verify", "--quiet", "HEAD"], cwd=top, check=False)
+    if has_head.returncode != 0:
+        raise DataError("history: git, but the repository has no commits yet", file=path)
+    log = git(
+        ["log", "--first-parent", "--format=%H %ct", "--end-of-options", "HEAD", "--", inside],
+        cwd=top,
+    )
+    commits = [line.split() for line in log.stdout.splitlines() if line.strip()]
+    if not commits:
+        raise DataError(
+            "history: git, but no commit of HEAD's history changed this file",
+            file=path,
+            hint="commit the file, or check `path:`",
+        )
+    commits.reverse()  # oldest first
+    blobs = _cat_files(top, [f"{sha}:{inside}" for sha, _ in commits])
+    records: list[Record] = []
+    for (sha, stamp), data in zip(commits, blobs):
+        if data is None:  # the commit deleted the file
+            continue
+        display = f"{path}@{sha[:7]}"
+        when = datetime.fromtimestamp(int(stamp), tz=timezone.utc)
+        text = decode_text(data, display=display)
+        for record in records_from_text(text, kind=kind, display=display):
+            own = record.time is not None or time_field in record.fields
+            records.append(record if own else Record(record.fields, record.where, when))
+    if not records:
+        raise DataError("history: git, but the file is deleted in every commit", file=path)
+    return records
+
+
+def _cat_files(top: Path, objects: list[str]) -> list[bytes | None]:
+    """Each object's content (None: missing), from one `git cat-file --batch`."""
+    request = "".join(f"{name}\n" for name in objects).encode("utf-8")
+    try:
+        done = subprocess.run(
+            ["git", "cat-file", "--batch"],
+            cwd=top,
+            input=request,
+            capture_output=True,
+            timeout=GIT_TIMEOUT,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed (or not on PATH)") from None
+    except subprocess.TimeoutExpired:
+        raise GitError(f"`git cat-file --batch` did not finish in {GIT_TIMEOUT}s") from None
+    if done.returncode != 0:
+        raise GitError(f"`git cat-file --batch` failed: {done.stderr.decode(errors='replace')}")
+    out = done.stdout
+    found: list[bytes | None] = []
+    at = 0
+    for _ in objects:
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) < 3 or header[-1] == b"missing":
+            found.append(None)
+            continue
+        size = int(header[2])
+        found.append(out[at : at + size] if header[1] == b"blob" else None)
+        at += size + 1  # the content, then a newline
+    return found
