@@ -7,6 +7,7 @@ import json
 import os
 import random
 import subprocess
+import sys
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -218,3 +219,17 @@ def test_history_git_with_a_glob_is_a_config_error(
     err = capsys.readouterr().err
     assert code == 2
     assert "history: git reads one file's commits, not a glob" in err
+
+
+def test_the_history_benchmark_prints_both_ratios_at_both_sizes() -> None:
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "git_history.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--commits", "20", "--files", "2", "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [line.split() for line in done.stdout.splitlines()[1:]]
+    assert [(r[0], r[1]) for r in rows] == [("10", "1"), ("10", "2"), ("20", "1"), ("20", "2")]
+    assert all(float(r[-1]) > 0 for r in rows)  # a ratio, whatever this machine's speed

@@ -44,19 +44,25 @@ def history_records(
     """The records of `path` (relative to `root`) at each first-parent commit that changed
     it, oldest first; timed by their own `time_field` when they have it, else by the
     commit."""
-    top = toplevel(root)
+    # one git call: the repository's root, whether the clone is shallow, and that HEAD exists
+    probe = git(
+        ["rev-parse", "--show-toplevel", "--is-shallow-repository", "--verify", "HEAD"],
+        cwd=root,
+        check=False,
+    )
+    lines = probe.stdout.split("\n")
+    if probe.returncode != 0 or len(lines) < 3:
+        toplevel(root)  # the precise error when it is not a repository at all
+        raise DataError("history: git, but the repository has no commits yet", file=path)
+    top, shallow = Path(lines[0]), lines[1].strip()
     inside = (root.resolve() / path).relative_to(top.resolve()).as_posix()
     kind = _format_of(Path(path), fmt, display=path)
-    shallow = git(["rev-parse", "--is-shallow-repository"], cwd=top).stdout.strip()
     if shallow == "true":
         raise DataError(
             "history: git needs the file's whole git history, and this clone is shallow",
             file=path,
             hint=SHALLOW_HINT,
         )
-    has_head = git(["rev-parse", "--verify", "--quiet", "HEAD"], cwd=top, check=False)
-    if has_head.returncode != 0:
-        raise DataError("history: git, but the repository has no commits yet", file=path)
     log = git(
         ["log", "--first-parent", "--format=%H %ct", "--end-of-options", "HEAD", "--", inside],
         cwd=top,
