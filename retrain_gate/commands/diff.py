@@ -1,9 +1,11 @@
-"""`retrain-gate diff`: what a config change does, from the committed metric history.
+"""`retrain-gate diff`: what a pull request does, from the committed metric history.
 
-Reads the config at `--base REF` from git (`git show REF:path`) and the config in the
-working tree, validates both, and compares them on the same data (the metric files of the
-working tree): the rule-by-rule changes, today's decision under each, and both backtests
-over the same days (see `retrain_gate.backtest`).
+Judges each side at its own revision: the base side entirely as committed at `--base REF`
+(its config and the metric files, cards and distributions it reads, in a temporary worktree
+of that commit), the head side on the working tree. So a change to the data alone (a
+metric file, the model card, a NaN landing) shows as the decisions it changes, and a config
+that moved between `retrain-gate.yml` and `.github/retrain-gate.yml` is followed. Shows the
+rule-by-rule changes, today's decision under each, and both backtests over the same days.
 
 - Default `--base`: in a pull request (GITHUB_BASE_REF set) the merge base with the base
   branch; otherwise `--base` is required (exit 2). A ref missing from a shallow checkout
@@ -49,7 +51,13 @@ from retrain_gate.commands.common import (
     exit_code,
     now_or_current,
 )
-from retrain_gate.config.parse import find_config, load_config, parse_config, repository_root
+from retrain_gate.config.parse import (
+    CONFIG_NAMES,
+    find_config,
+    load_config,
+    parse_config,
+    repository_root,
+)
 from retrain_gate.engine.diff import BaseSide, compare
 from retrain_gate.errors import ConfigError
 from retrain_gate.model import (
@@ -106,37 +114,44 @@ def run(args: argparse.Namespace) -> int:
         if args.base
         else gitfiles.default_base(cwd=cwd, env=os.environ)
     )
+    top = gitfiles.toplevel(cwd)
     relative = gitfiles.relative_to_toplevel(path, cwd=cwd)
-    display = f"{path}@{base_ref.ref}"
-    text = gitfiles.show(base_ref.commit, relative, cwd=gitfiles.toplevel(cwd))
-    old: Config | None = None
-    error = None
-    if text is not None:
-        try:
-            old = parse_config(text, display=display, root=root)
-        except ConfigError as exc:
-            error = str(exc)
-    base = BaseSide(
-        ref=base_ref.ref,
-        commit=base_ref.commit,
-        how=base_ref.how,
-        config=display,
-        exists=text is not None,
-        error=error,
-    )
     now = now_or_current(args.now)  # one clock for both comparisons
-    try:
-        result = compare(
-            base, old, new, now=now, since=args.since, days=args.days, models=args.model
+    # the base side entirely at the base commit: its config and the data it reads
+    with gitfiles.tree_at(base_ref.commit, cwd=top) as base_top:
+        base_root = base_top / root.resolve().relative_to(top.resolve())
+        found = _base_config(base_top, relative)
+        display = f"{found or relative}@{base_ref.ref}"
+        old: Config | None = None
+        error = None
+        if found is not None:
+            try:
+                text = (base_top / found).read_bytes().decode("utf-8-sig")
+                old = parse_config(text, display=display, root=base_root)
+            except UnicodeDecodeError as exc:
+                error = f"{display}: is not UTF-8 text (byte {exc.start})"
+            except ConfigError as exc:
+                error = str(exc)
+        base = BaseSide(
+            ref=base_ref.ref,
+            commit=base_ref.commit,
+            how=base_ref.how,
+            config=display,
+            exists=found is not None,
+            error=error,
         )
-    except ConfigError as exc:
-        if old is None or exc.file != display:
-            raise
-        # the base config names something the data no longer has: compare against nothing
-        base = BaseSide(base.ref, base.commit, base.how, base.config, True, str(exc))
-        result = compare(
-            base, None, new, now=now, since=args.since, days=args.days, models=args.model
-        )
+        try:
+            result = compare(
+                base, old, new, now=now, since=args.since, days=args.days, models=args.model
+            )
+        except ConfigError as exc:
+            if old is None or exc.file != display:
+                raise
+            # the base config names something its data does not have: compare against nothing
+            base = BaseSide(base.ref, base.commit, base.how, base.config, True, str(exc))
+            result = compare(
+                base, None, new, now=now, since=args.since, days=args.days, models=args.model
+            )
     from retrain_gate.report.github import github_wanted
 
     github = github_wanted(args.github, os.environ)
@@ -149,6 +164,21 @@ def run(args: argparse.Namespace) -> int:
         render_diff(result, fmt=args.format), fmt=args.format, output=args.output, github=github
     )
     return exit_code(failed=args.fail_on_change and result.changed)
+
+
+def _base_config(base_top: Path, relative: str) -> str | None:
+    """The config's path at the base (from the repository root): the same path, else the
+    other place the gate looks (a config moved between retrain-gate.yml and .github/)."""
+    if (base_top / relative).is_file():
+        return relative
+    for name in sorted(CONFIG_NAMES, key=len, reverse=True):  # .github/... first
+        if relative == name or relative.endswith(f"/{name}"):
+            prefix = relative[: len(relative) - len(name)]
+            for other in CONFIG_NAMES:
+                if other != name and (base_top / f"{prefix}{other}").is_file():
+                    return f"{prefix}{other}"
+            return None
+    return None
 
 
 # --- rendering ------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Read files as they were at a git ref: the config of a pull request's base, for `diff`.
+"""Read files as they were at a git ref: a pull request's base, for `diff` (its config and
+its data, in a temporary worktree of the base commit).
 
 git runs as a subprocess with a list argv (never a shell). A ref that is not in the
 checkout (a shallow clone with only the head commit) is fetched with `--depth=1` from
@@ -7,9 +8,12 @@ checkout (a shallow clone with only the head commit) is fetched with `--depth=1`
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import subprocess
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -156,3 +160,22 @@ def relative_to_toplevel(path: Path, *, cwd: Path) -> str:
         return absolute.relative_to(top.resolve()).as_posix()
     except ValueError:
         raise GitError(f"{path} is outside the git repository {top}") from None
+
+
+@contextlib.contextmanager
+def tree_at(commit: str, *, cwd: Path) -> Iterator[Path]:
+    """A temporary, detached worktree of `commit` (its root), removed afterwards: every file
+    as committed there, and the history up to it (for `history: git` sources)."""
+    folder = Path(tempfile.mkdtemp(prefix="retrain-gate-base-"))
+    tree = folder / "tree"
+    git(
+        ["worktree", "add", "--detach", "--quiet", str(tree), commit],
+        cwd=cwd,
+        hint="diff reads the base side as committed at its commit",
+    )
+    try:
+        yield tree
+    finally:
+        git(["worktree", "remove", "--force", str(tree)], cwd=cwd, check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+        git(["worktree", "prune"], cwd=cwd, check=False)
