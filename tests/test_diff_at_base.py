@@ -103,3 +103,30 @@ def test_a_renamed_metric_file_keeps_the_base_deciding_on_its_own_file(
     assert model["today"] == {"old": "skip", "new": "skip"}  # not an error on every day
     assert model["backtest"]["changed_days"] == []
     assert [s["option"] for s in model["settings"]] == ["metrics.path"]
+
+
+def test_a_depth_1_checkout_after_main_moved_on_compares_with_the_true_merge_base(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    origin = tmp_path / "origin"
+    origin.mkdir()
+    git(origin, "init", "-q", "-b", "main")
+    fork = commit(origin, {"retrain-gate.yml": OLD_CONFIG, "metrics/churn.csv": GOOD}, "main")
+    git(origin, "checkout", "-q", "-b", "pr")
+    raised = OLD_CONFIG.replace("below: 0.85", "below: 0.95")
+    commit(origin, {"retrain-gate.yml": raised}, "pr: raise the floor")
+    git(origin, "checkout", "-q", "main")
+    commit(origin, {"metrics/churn.csv": METRICS}, "main moves on: accuracy sinks")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "pr", f"file://{origin}", "clone")
+    monkeypatch.chdir(clone)
+    monkeypatch.setenv("GITHUB_BASE_REF", "main")
+
+    code, report, _ = run_diff(capsys, "--format", "json")
+
+    assert code == 0
+    assert report["base"]["commit"] == fork  # not main's tip, which moved on
+    model = churn(report)
+    # the pull request's own change only: the floor raised, on the data it was branched from
+    assert [r["name"] for r in model["rules"]] == ["accuracy-floor"]
+    assert model["today"] == {"old": "skip", "new": "retrain"}

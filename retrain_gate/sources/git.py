@@ -110,9 +110,10 @@ def resolve(ref: str, *, cwd: Path) -> str:
 def default_base(*, cwd: Path, env: Mapping[str, str]) -> BaseRef:
     """In a pull request (GITHUB_BASE_REF set): the merge base of HEAD and the base branch.
 
-    With a shallow checkout the base branch is fetched first; when the histories still do
-    not meet (depth 1), the base branch's tip is used: for the merge commit that
-    actions/checkout checks out on pull requests, that tip is the merge base.
+    With a shallow checkout the base branch is fetched first. When the histories still do
+    not meet (depth 1): for the merge commit actions/checkout checks out on pull requests,
+    its first parent (the base commit it merges into); otherwise the history is fetched
+    (`--unshallow`), and if they still do not meet, a GitError (exit 5) with the fix.
     """
     branch = env.get("GITHUB_BASE_REF", "").strip()
     if not branch:
@@ -131,10 +132,43 @@ def default_base(*, cwd: Path, env: Mapping[str, str]) -> BaseRef:
                 f"cannot fetch the pull request's base branch {branch!r} from origin: {message}",
                 hint="give actions/checkout `fetch-depth: 0`, or pass --base",
             )
+    found = _merge_base(tip, cwd=cwd)
+    if found:
+        return BaseRef(remote, found, f"merge base with {remote}")
+    # no common history in this checkout: never guess the base (a base tip that moved on
+    # would show its later changes as the pull request's own, reversed)
+    parents = _parents("HEAD", cwd=cwd)
+    if len(parents) >= 2:  # the merge commit actions/checkout makes for a pull request
+        first = parents[0]
+        if commit_of(first, cwd=cwd) is None:
+            fetch(first, cwd=cwd)
+        if commit_of(first, cwd=cwd):
+            return BaseRef(remote, first, f"the {remote} commit the pull request merges into")
+    shallow = git(["rev-parse", "--is-shallow-repository"], cwd=cwd, check=False)
+    if shallow.stdout.strip() == "true":
+        git(["fetch", "--no-tags", "--unshallow", "origin"], cwd=cwd, check=False)
+        found = _merge_base(tip, cwd=cwd)
+        if found:
+            return BaseRef(remote, found, f"merge base with {remote} (after fetching history)")
+    raise GitError(
+        f"HEAD and {remote} have no common history in this checkout, so the pull request's "
+        "base cannot be told",
+        hint="give actions/checkout `fetch-depth: 0`, or pass --base",
+    )
+
+
+def _merge_base(tip: str, *, cwd: Path) -> str | None:
     done = git(["merge-base", "HEAD", tip], cwd=cwd, check=False)
-    if done.returncode == 0 and done.stdout.strip():
-        return BaseRef(remote, done.stdout.strip(), f"merge base with {remote}")
-    return BaseRef(remote, tip, f"tip of {remote} (no common history in this shallow checkout)")
+    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else None
+
+
+def _parents(commit: str, *, cwd: Path) -> list[str]:
+    """A commit's parents as its object names them (present in the checkout or not)."""
+    done = git(["cat-file", "-p", commit], cwd=cwd, check=False)
+    if done.returncode != 0:
+        return []
+    header = done.stdout.split("\n\n", 1)[0]
+    return [line.split()[1] for line in header.splitlines() if line.startswith("parent ")]
 
 
 def given_base(ref: str, *, cwd: Path) -> BaseRef:
