@@ -233,3 +233,16 @@ def test_the_history_benchmark_prints_both_ratios_at_both_sizes() -> None:
     rows = [line.split() for line in done.stdout.splitlines()[1:]]
     assert [(r[0], r[1]) for r in rows] == [("10", "1"), ("10", "2"), ("20", "1"), ("20", "2")]
     assert all(float(r[-1]) > 0 for r in rows)  # a ratio, whatever this machine's speed
+
+
+def test_check_now_in_the_past_decides_as_the_backtest_did_that_day(tmp_path: Path) -> None:
+    from retrain_gate.engine.gate import check
+
+    path = rewritten_repo(tmp_path, days_of_values(60))
+    config = load_config(path)
+    (replayed,) = backtest_config(config).models
+    for day in replayed.days[::7]:
+        now = midnight(day.day + timedelta(days=1))
+        (result,) = check(config, now=now, as_of=True).models
+        assert (day.day, result.decision) == (day.day, day.status)
+        assert result.summary == day.summary

@@ -96,7 +96,9 @@ def run(args: argparse.Namespace) -> int:
 
     config = read_config(args)
     now = now_or_current(args.now)
-    report = act_on(config, check(config, now=now, models=args.model), args, now=now)
+    # --now in the past: only the observations before it, as the backtest replays that day
+    decided = check(config, now=now, models=args.model, as_of=args.now is not None)
+    report = act_on(config, decided, args, now=now)
     color = args.format == "terminal" and not args.output and color_wanted(sys.stdout)
     # the terminal's width (COLUMNS first), colour or not; a file gets the default
     to_terminal = args.format == "terminal" and not args.output

@@ -43,7 +43,8 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
         "--now",
         metavar="TIME",
         type=parse_now,
-        help="evaluate as of this date or ISO 8601 time (default: the current time, UTC)",
+        help="evaluate as of this date or ISO 8601 time, seeing only the observations before "
+        "it (default: the current time, UTC)",
     )
     parser.add_argument(
         "--model",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
@@ -32,15 +33,24 @@ def select_models(config: Config, names: Sequence[str] = ()) -> list[ModelConfig
     return [config.models[n] for n in names]
 
 
-def check(config: Config, *, now: datetime, models: Sequence[str] = ()) -> Report:
-    """Evaluate each selected model independently: one model's bad data is its own `error`."""
+def check(
+    config: Config, *, now: datetime, models: Sequence[str] = (), as_of: bool = False
+) -> Report:
+    """Evaluate each selected model independently: one model's bad data is its own `error`.
+
+    `as_of` (`check --now` given): judge as the gate run at `now` would have, seeing only
+    the observations timed before it, as the backtest does. Without it (`now` is the clock),
+    an observation after `now` stays visible, and the freshness check fails on it: a clock
+    or time-zone error is bad data, never silently dropped."""
     results: list[ModelResult] = []
     for model in select_models(config, models):
-        results.append(_decide_one(config, model, now=now))
+        results.append(_decide_one(config, model, now=now, as_of=as_of))
     return Report(now=now, config_path=config.path, models=tuple(results))
 
 
-def _decide_one(config: Config, model: ModelConfig, *, now: datetime) -> ModelResult:
+def _decide_one(
+    config: Config, model: ModelConfig, *, now: datetime, as_of: bool = False
+) -> ModelResult:
     """One model's result; whatever goes wrong with its data stays its own `error`.
 
     A config error still stops the run (exit 2: nothing can be trusted). A data error that
@@ -50,7 +60,9 @@ def _decide_one(config: Config, model: ModelConfig, *, now: datetime) -> ModelRe
     exits 70 with the bug's name in the report (hidden, it would never be fixed)."""
     try:
         data = load_model(config, model)
-        return evaluate_model(model, data, now=now)
+        times = data.series.times if data.series is not None else ()
+        end = bisect.bisect_left(times, now) if as_of else None
+        return evaluate_model(model, data, now=now, end=end)
     except ConfigError:
         raise
     except GateError as exc:
