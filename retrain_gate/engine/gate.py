@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from retrain_gate.engine.evaluate import evaluate_model
@@ -11,6 +12,7 @@ from retrain_gate.engine.load import load_model, problem
 from retrain_gate.errors import EXIT_INTERNAL, ConfigError, GateError
 from retrain_gate.model import Config, ModelConfig
 from retrain_gate.results import ModelResult, Problem, Report
+from retrain_gate.sources.card import card_as_of
 
 
 def check_model_names(names: Sequence[str], known: Collection[str], *, config_path: str) -> None:
@@ -62,6 +64,8 @@ def _decide_one(
         data = load_model(config, model)
         times = data.series.times if data.series is not None else ()
         end = bisect.bisect_left(times, now) if as_of else None
+        if as_of:  # and the model card of the model in use then
+            data = replace(data, baseline=card_as_of(data.baseline, now))
         return evaluate_model(model, data, now=now, end=end)
     except ConfigError:
         raise

@@ -83,6 +83,34 @@ class Baseline:
         )
 
 
+def card_versions(card: Baseline | None) -> list[Baseline]:
+    """The model card as it was at each version it records (`previous`, `history`), oldest
+    first, ending with the current one; versions without `trained_at` are left out (when
+    they came into use is unknown), and so are all of them when the card has none."""
+    if card is None:
+        return []
+    current = card.trained_at
+    if current is None:
+        return [card]
+    older = sorted(
+        (
+            (v.trained_at, card.at_version(v))
+            for v in card.history
+            if v.trained_at is not None and v.trained_at < current
+        ),
+        key=lambda pair: pair[0],
+    )
+    return [*(b for _, b in older), card]
+
+
+def card_as_of(card: Baseline | None, now: datetime) -> Baseline | None:
+    """The card of the model in use at `now`: the newest version trained by then (the
+    oldest when none was: its trained_at after `now` makes the rules that read it errors)."""
+    versions = card_versions(card)
+    in_use = [v for v in versions if v.trained_at is None or v.trained_at <= now]
+    return in_use[-1] if in_use else (versions[0] if versions else None)
+
+
 def read_card_data(root: Path, relative: str) -> tuple[Path, str, dict[str, Any]]:
     """(path, format, raw mapping) of a model card (JSON or YAML)."""
     path = resolve_inside(root, relative, what="model card")
