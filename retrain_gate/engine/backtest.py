@@ -11,10 +11,12 @@ What "as if it had run that day" means here:
 - The gate run of day D is replayed at `now` = D+1 00:00 UTC (the end of day D) and sees
   only the observations timed strictly before that moment: everything dated D or earlier,
   nothing later (`evaluate_model(..., end=index)` hides the rest; no rule looks past it).
-- The model card is used from its `trained_at` on. On a replayed day before `trained_at`
-  the model it describes did not exist yet, so the triggers that compare with the card
-  (baseline_change, data_growth, model_age) are reported quiet ("not trained yet") and
-  the day is decided by the other rules. A card without `trained_at` is used on every day.
+- Each day is judged with the model card of the model in use that day: the newest of the
+  versions the card records (`previous`, `history`, as `record` writes them) trained by
+  then. On a replayed day before the oldest version's `trained_at` no model existed yet, so
+  the triggers that compare with the card (baseline_change, data_growth, model_age) are
+  reported quiet ("not trained yet") and the day is decided by the other rules. A card
+  without `trained_at` is used on every day.
 - Rules that read single committed files with no history (drift, sample_schema) can only
   be judged on the files as they are now: they are evaluated from the day of the newest
   observation on; before it a trigger of that kind is quiet and a check passes, and the
