@@ -28,7 +28,6 @@ from retrain_gate.engine.backtest import (
     ReplayedDay,
     TimelineStatus,
     Verdict,
-    _replayed,
     backtest_model,
     history_span,
     replay_time,
@@ -36,6 +35,7 @@ from retrain_gate.engine.backtest import (
 from retrain_gate.engine.context import context_for
 from retrain_gate.engine.decide import decide
 from retrain_gate.engine.load import ModelData, load_model
+from retrain_gate.engine.replayed import replay_adjust
 from retrain_gate.kinds import judge, registry
 from retrain_gate.kinds.days import Context, Days
 from retrain_gate.kinds.series import (
@@ -434,7 +434,7 @@ def reference_backtest(
         visible = sum(1 for t in times if t < now)
         ctx = context_for(model, data, now=now, end=visible)
         today = Days.of(ctx)
-        adjust = _replayed(
+        adjust = replay_adjust(
             today,
             before_card=int(card_from is not None and now < card_from),
             before_files=int(files_from is not None and current < files_from),
