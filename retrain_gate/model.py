@@ -157,6 +157,8 @@ class ModelConfig:
     promotion: PromotionConfig | None = None
     max_retrains: RetrainLimit | None = None
     in_vain: RetrainLimit | None = DEFAULT_IN_VAIN
+    # `baseline: {path, history: git}`: the card's earlier commits are its earlier versions
+    baseline_history: Literal["file", "git"] = "file"
 
     @property
     def rules(self) -> tuple[RuleConfig, ...]:

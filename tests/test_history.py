@@ -246,3 +246,37 @@ def test_check_now_in_the_past_decides_as_the_backtest_did_that_day(tmp_path: Pa
         (result,) = check(config, now=now, as_of=True).models
         assert (day.day, result.decision) == (day.day, day.status)
         assert result.summary == day.summary
+
+
+def test_a_card_rewritten_at_each_training_gives_the_backtest_its_versions(
+    tmp_path: Path,
+) -> None:
+    values = [{"accuracy": 0.91, "rows": 1500} for _ in range(50)]
+    lines = ["date,accuracy,rows"] + [
+        f"{START + timedelta(days=i)},{v['accuracy']},{v['rows']}" for i, v in enumerate(values)
+    ]
+    git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / "metrics.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "retrain-gate.yml").write_text(
+        "version: 1\nmodels:\n  churn:\n    metrics: {path: metrics.csv, time: date}\n"
+        "    baseline: {path: card.json, history: git}\n    triggers:\n"
+        "      - {name: accuracy-drop, metric: accuracy, drop_from_baseline: 3%}\n",
+        encoding="utf-8",
+    )
+    card = tmp_path / "card.json"
+    # the first training wrote no trained_at: its commit time says when
+    card.write_text(json.dumps({"metrics": {"accuracy": 0.95}}), encoding="utf-8")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "first model", when=midnight(START + timedelta(days=5)))
+    card.write_text(
+        json.dumps({"trained_at": "2026-09-25T00:00:00Z", "metrics": {"accuracy": 0.90}}),
+        encoding="utf-8",
+    )
+    git(tmp_path, "commit", "-qam", "retrained", when=midnight(START + timedelta(days=24)))
+
+    (model,) = backtest_config(load_config(tmp_path / "retrain-gate.yml")).models
+    by_day = {d.day: d.status for d in model.days}
+
+    assert by_day[START + timedelta(days=2)] == "skip"  # before the first model
+    assert by_day[START + timedelta(days=10)] == "retrain"  # 0.91 vs 0.95: a drop of 4.2%
+    assert by_day[START + timedelta(days=30)] == "skip"  # vs the retrained 0.90: a rise

@@ -195,8 +195,13 @@ def parse_config(text: str, *, display: str, root: Path) -> Config:
                     hint=f"use {', '.join(FORMAT_SUFFIXES)}, or set `format:` (csv, json, "
                     "jsonl or yaml)",
                 )
-        if "baseline" in spec:
-            _check_inside(spec["baseline"], root, "model card", [*path, "baseline"], errors)
+        card = spec.get("baseline")
+        card_path = card.get("path") if isinstance(card, Mapping) else card
+        card_history: Literal["file", "git"] = (
+            "git" if isinstance(card, Mapping) and card.get("history") == "git" else "file"
+        )
+        if card_path is not None:
+            _check_inside(card_path, root, "model card", [*path, "baseline"], errors)
         triggers = tuple(_rules(spec.get("triggers"), "trigger", [*path, "triggers"], errors))
         checks = tuple(_rules(spec.get("checks"), "check", [*path, "checks"], errors))
         for key, rules in (("triggers", triggers), ("checks", checks)):
@@ -233,7 +238,8 @@ def parse_config(text: str, *, display: str, root: Path) -> Config:
         models[str(name)] = ModelConfig(
             name=str(name),
             metrics=source,
-            baseline=spec.get("baseline"),
+            baseline=card_path,
+            baseline_history=card_history,
             triggers=triggers,
             checks=checks,
             dispatch=_dispatch(spec.get("dispatch"), [*path, "dispatch"], errors),

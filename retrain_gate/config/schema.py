@@ -177,9 +177,29 @@ def build_schema() -> dict[str, Any]:
                 },
             },
             "baseline": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The model card (JSON or YAML).",
+                "description": "The model card (JSON or YAML): its path, or {path, history}.",
+                "anyOf": [
+                    {"type": "string", "minLength": 1},
+                    {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["path"],
+                        "properties": {
+                            "path": {
+                                "type": "string",
+                                "minLength": 1,
+                                "description": "The model card (JSON or YAML).",
+                            },
+                            "history": {
+                                "enum": ["file", "git"],
+                                "default": "file",
+                                "description": "`git`: a card rewritten at each training; "
+                                "its earlier commits are the model's earlier versions (the "
+                                "backtest judges each day with the one in use then).",
+                            },
+                        },
+                    },
+                ],
             },
             "dispatch": dispatch,
             **loop_schemas(),

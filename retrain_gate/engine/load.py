@@ -20,7 +20,7 @@ from retrain_gate.model import Config, ModelConfig
 from retrain_gate.results import Problem
 from retrain_gate.sources.card import Baseline, load_baseline
 from retrain_gate.sources.files import parse_json, parse_yaml, read_text, resolve_inside
-from retrain_gate.sources.history import history_records
+from retrain_gate.sources.history import card_with_history, history_records
 from retrain_gate.sources.metrics import Series, build_series, load_series, read_records
 
 
@@ -108,7 +108,11 @@ def load_model(config: Config, model: ModelConfig) -> ModelData:
             check_metrics_exist(config, model, series.columns)
     if model.baseline is not None:
         try:
-            baseline = load_baseline(config.root, model.baseline)
+            baseline = (
+                card_with_history(config.root, model.baseline)
+                if model.baseline_history == "git"
+                else load_baseline(config.root, model.baseline)
+            )
         except ConfigError:
             raise
         except GateError as exc:

@@ -23,12 +23,15 @@ Blobs are read by one `git cat-file --batch` process for all the commits.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from retrain_gate.errors import DataError, GitError
 from retrain_gate.model import Format
-from retrain_gate.sources.files import _format_of, decode_text
+from retrain_gate.sources.card import Baseline, CardVersion, card_from_data, load_baseline
+from retrain_gate.sources.files import _format_of, decode_text, parse_json, parse_yaml
 from retrain_gate.sources.git import GIT_TIMEOUT, git, toplevel
 from retrain_gate.sources.metrics import Record, records_from_text
 
@@ -38,12 +41,10 @@ SHALLOW_HINT = (
 )
 
 
-def history_records(
-    root: Path, path: str, *, time_field: str = "date", fmt: Format = "auto"
-) -> list[Record]:
-    """The records of `path` (relative to `root`) at each first-parent commit that changed
-    it, oldest first; timed by their own `time_field` when they have it, else by the
-    commit."""
+def committed_versions(root: Path, path: str) -> list[tuple[str, datetime, bytes]]:
+    """(display, commit time, content) of `path` (relative to `root`) at each first-parent
+    commit that changed it, oldest first; commits that deleted it are left out. `display`
+    names the file at its commit: "metrics.json@1a2b3c4"."""
     # one git call: the repository's root, whether the clone is shallow, and that HEAD exists
     probe = git(
         ["rev-parse", "--show-toplevel", "--is-shallow-repository", "--verify", "HEAD"],
@@ -56,7 +57,6 @@ def history_records(
         raise DataError("history: git, but the repository has no commits yet", file=path)
     top, shallow = Path(lines[0]), lines[1].strip()
     inside = (root.resolve() / path).relative_to(top.resolve()).as_posix()
-    kind = _format_of(Path(path), fmt, display=path)
     if shallow == "true":
         raise DataError(
             "history: git needs the file's whole git history, and this clone is shallow",
@@ -76,19 +76,57 @@ def history_records(
         )
     commits.reverse()  # oldest first
     blobs = _cat_files(top, [f"{sha}:{inside}" for sha, _ in commits])
+    found = [
+        (f"{path}@{sha[:7]}", datetime.fromtimestamp(int(stamp), tz=timezone.utc), data)
+        for (sha, stamp), data in zip(commits, blobs)
+        if data is not None  # None: the commit deleted the file
+    ]
+    if not found:
+        raise DataError("history: git, but the file is deleted in every commit", file=path)
+    return found
+
+
+def history_records(
+    root: Path, path: str, *, time_field: str = "date", fmt: Format = "auto"
+) -> list[Record]:
+    """The records of `path` at each commit that changed it (`committed_versions`), oldest
+    first; timed by their own `time_field` when they have it, else by the commit."""
+    kind = _format_of(Path(path), fmt, display=path)
     records: list[Record] = []
-    for (sha, stamp), data in zip(commits, blobs):
-        if data is None:  # the commit deleted the file
-            continue
-        display = f"{path}@{sha[:7]}"
-        when = datetime.fromtimestamp(int(stamp), tz=timezone.utc)
+    for display, when, data in committed_versions(root, path):
         text = decode_text(data, display=display)
         for record in records_from_text(text, kind=kind, display=display):
             own = record.time is not None or time_field in record.fields
             records.append(record if own else Record(record.fields, record.where, when))
-    if not records:
-        raise DataError("history: git, but the file is deleted in every commit", file=path)
     return records
+
+
+def card_with_history(root: Path, path: str) -> Baseline:
+    """The model card as it is now, with each earlier committed version of it as a version
+    it records (a card rewritten at each training: its commits are the model's versions).
+    A version is timed by its `trained_at`, else by its commit."""
+    card = load_baseline(root, path)
+    kind = _format_of(Path(path), "auto", display=path)
+    older: list[CardVersion] = []
+    for display, when, data in committed_versions(root, path):
+        text = decode_text(data, display=display)
+        raw = (
+            parse_json(text, display=display)
+            if kind == "json"
+            else parse_yaml(text, display=display)
+        )
+        if not isinstance(raw, Mapping):
+            raise DataError("is not a mapping of fields", file=display)
+        version = card_from_data(raw, source=display)
+        trained = version.trained_at or when
+        if card.trained_at is not None and trained >= card.trained_at:
+            continue  # the current version (or one not older than it)
+        older.append(CardVersion(version.version, trained, version.values))
+    known = {v.trained_at for v in card.history}
+    merged = [*card.history, *(v for v in older if v.trained_at not in known)]
+    # newest first, as `previous` then `history` are
+    merged.sort(key=lambda v: v.trained_at or datetime.min.replace(tzinfo=timezone.utc))
+    return replace(card, history=tuple(reversed(merged)))
 
 
 def _cat_files(top: Path, objects: list[str]) -> list[bytes | None]:
