@@ -54,7 +54,7 @@ def files_of(root: Path) -> dict[str, bytes]:
 
 def slow_paths(monkeypatch: pytest.MonkeyPatch) -> None:
     """Turn every fast path off: the record-by-record CSV reader, PyYAML, jsonschema."""
-    monkeypatch.setattr(metrics_module, "_clean_csv_series", lambda *a, **k: None)
+    monkeypatch.setattr(metrics_module, "clean_csv_series", lambda *a, **k: None)
     monkeypatch.setattr(config_positions, "_compose_fast", lambda *a, **k: None)
     monkeypatch.setattr(config_messages, "_verdict", lambda *a, **k: None)
 
@@ -238,13 +238,13 @@ def test_the_column_reader_gives_what_the_record_reader_gives(
 ) -> None:
     write(tmp_path, {"m.csv": CSV_VARIANTS[name]})
     fast = loaded_or_error(tmp_path)
-    monkeypatch.setattr(metrics_module, "_clean_csv_series", lambda *a, **k: None)
+    monkeypatch.setattr(metrics_module, "clean_csv_series", lambda *a, **k: None)
     assert fast == loaded_or_error(tmp_path)
 
 
 def test_the_column_reader_is_the_one_used_on_clean_files(tmp_path: Path) -> None:
     write(tmp_path, {"m.csv": CSV_VARIANTS["clean"]})
-    fast = metrics_module._clean_csv_series(
+    fast = metrics_module.clean_csv_series(
         tmp_path / "m.csv",
         display="m.csv",
         source="m.csv",
