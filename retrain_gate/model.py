@@ -78,6 +78,29 @@ def located(
 
 
 @dataclass(frozen=True)
+class ReadOptions:
+    """How a metric source's values are written, where they differ from the defaults (ISO
+    times with a zone, numbers, one column per metric)."""
+
+    time_unit: Literal["iso", "s", "ms"] = "iso"  # epoch seconds or milliseconds
+    timezone: str | None = None  # assumed for times without one (default: refuse them)
+    booleans: bool = False  # true/false read as 1/0
+    values: tuple[tuple[str, float], ...] = ()  # named strings and their numbers: PASS -> 1
+    delimiter: str = ","  # CSV's field separator (a tab for TSV)
+    # long (tidy) layout: one row per (time, metric), `key` naming the metric, `value` its
+    # value; rows with the same `group_by` value (or time) are one observation
+    layout: Literal["wide", "long"] = "wide"
+    key: str = "key"
+    value: str = "value"
+    group_by: str | None = None
+
+    @property
+    def plain(self) -> bool:
+        """The defaults: the fast column reader applies."""
+        return self == ReadOptions()
+
+
+@dataclass(frozen=True)
 class SourceConfig:
     """Where a model's metrics are committed."""
 
@@ -87,6 +110,7 @@ class SourceConfig:
     line: int | None = None
     # "file": the file holds the series; "git": each commit that changed it is an observation
     history: Literal["file", "git"] = "file"
+    read: ReadOptions = field(default_factory=ReadOptions)
 
 
 @dataclass(frozen=True)

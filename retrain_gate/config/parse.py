@@ -24,6 +24,7 @@ from retrain_gate.model import (
     PathPart,
     PromotionConfig,
     PromotionRule,
+    ReadOptions,
     RetrainLimit,
     SourceConfig,
     located,
@@ -176,6 +177,7 @@ def parse_config(text: str, *, display: str, root: Path) -> Config:
                 format=metrics.get("format", "auto"),
                 line=line,
                 history=metrics.get("history", "file"),
+                read=_read_options(metrics, [*path, "metrics"], errors),
             )
         if source is not None:
             _check_inside(source.path, root, "metrics path", [*path, "metrics", "path"], errors)
@@ -253,6 +255,33 @@ def parse_config(text: str, *, display: str, root: Path) -> Config:
             ),
         )
     return Config(path=display, root=root, models=models, text=text)
+
+
+def _read_options(metrics: Mapping[str, Any], path: list[PathPart], errors: _Errors) -> ReadOptions:
+    """The source's `ReadOptions` (the schema has checked each option's type)."""
+    from retrain_gate.sources.reading import zone
+
+    if metrics.get("timezone") is not None:
+        try:
+            zone(str(metrics["timezone"]))
+        except ValueError as exc:
+            raise errors.fail(
+                str(exc),
+                [*path, "timezone"],
+                hint="use UTC, an offset such as +02:00, or an IANA name such as Europe/Paris",
+            ) from None
+    named = metrics.get("values") or {}
+    return ReadOptions(
+        time_unit=metrics.get("time_unit", "iso"),
+        timezone=metrics.get("timezone"),
+        booleans=bool(metrics.get("booleans", False)),
+        values=tuple((str(k), float(v)) for k, v in named.items()),
+        delimiter=str(metrics.get("delimiter", ",")),
+        layout=metrics.get("layout", "wide"),
+        key=str(metrics.get("key", "key")),
+        value=str(metrics.get("value", "value")),
+        group_by=metrics.get("group_by"),
+    )
 
 
 def find_config(explicit: str | None, *, cwd: Path) -> Path:

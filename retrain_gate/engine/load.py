@@ -85,11 +85,13 @@ def load_model(config: Config, model: ModelConfig) -> ModelData:
                         model.metrics.path,
                         time_field=model.metrics.time,
                         fmt=model.metrics.format,
+                        delimiter=model.metrics.read.delimiter,
                     ),
                     source=model.metrics.path,
                     time_field=model.metrics.time,
                     metrics=metrics,
                     presence=presence,
+                    read=model.metrics.read,
                 )
             else:
                 series = load_series(
@@ -99,6 +101,7 @@ def load_model(config: Config, model: ModelConfig) -> ModelData:
                     metrics=metrics,
                     presence=presence,
                     fmt=model.metrics.format,
+                    read=model.metrics.read,
                 )
         except GateError as exc:
             if isinstance(exc, ConfigError):
@@ -216,14 +219,24 @@ def available_fields(config: Config, model: ModelConfig) -> set[str]:
     if not paths:
         return set()
     newest = Path(paths[-1])
+    read = model.metrics.read
     try:
-        if model.metrics.format == "csv" or (
-            model.metrics.format == "auto" and newest.suffix.lower() == ".csv"
+        if (
+            read.layout == "wide"
+            and (
+                model.metrics.format == "csv"
+                or (model.metrics.format == "auto" and newest.suffix.lower() == ".csv")
+            )
+            and read.delimiter == ","
         ):  # a CSV's header names its fields: no need to parse every row
             return _csv_header(read_text(newest, display=pattern))
-        records = read_records(newest, display=pattern, fmt=model.metrics.format)
+        records = read_records(
+            newest, display=pattern, fmt=model.metrics.format, delimiter=read.delimiter
+        )
     except GateError:
         return set()
+    if read.layout == "long":  # the metrics are the values of the key column
+        return {str(r.fields.get(read.key)) for r in records} | {model.metrics.time}
     return {name for r in records for name in r.fields}
 
 

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from retrain_gate.errors import DataError
 from retrain_gate.sources.files import _format_of, parse_json, parse_yaml, read_text, resolve_inside
-from retrain_gate.sources.metrics import flatten, parse_time, to_number
+from retrain_gate.sources.values import flatten, parse_time, to_number
 
 AttemptResult = Literal["promoted", "kept_old", "failed"]
 ATTEMPT_RESULTS: tuple[AttemptResult, ...] = ("promoted", "kept_old", "failed")

@@ -25,7 +25,8 @@ from retrain_gate.sources.card import (
     card_from_data,
     version_of,
 )
-from retrain_gate.sources.metrics import flatten, parse_time, read_records, to_number
+from retrain_gate.sources.metrics import read_records
+from retrain_gate.sources.values import flatten, parse_time, to_number
 
 HISTORY_LIMIT = 20  # older versions kept in `history`: enough for any retrain limit
 

@@ -12,7 +12,7 @@ from typing import Any
 from retrain_gate.errors import ConfigError, DataError
 from retrain_gate.model import Format
 
-_FORMATS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+_FORMATS = {".csv": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 
 _FORMATS |= {".yaml": "yaml", ".yml": "yaml"}

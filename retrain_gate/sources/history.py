@@ -87,7 +87,12 @@ def committed_versions(root: Path, path: str) -> list[tuple[str, datetime, bytes
 
 
 def history_records(
-    root: Path, path: str, *, time_field: str = "date", fmt: Format = "auto"
+    root: Path,
+    path: str,
+    *,
+    time_field: str = "date",
+    fmt: Format = "auto",
+    delimiter: str = ",",
 ) -> list[Record]:
     """The records of `path` at each commit that changed it (`committed_versions`), oldest
     first; timed by their own `time_field` when they have it, else by the commit."""
@@ -95,7 +100,7 @@ def history_records(
     records: list[Record] = []
     for display, when, data in committed_versions(root, path):
         text = decode_text(data, display=display)
-        for record in records_from_text(text, kind=kind, display=display):
+        for record in records_from_text(text, kind=kind, display=display, delimiter=delimiter):
             own = record.time is not None or time_field in record.fields
             records.append(record if own else Record(record.fields, record.where, when))
     return records

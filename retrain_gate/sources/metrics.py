@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from retrain_gate.errors import DataError
-from retrain_gate.model import Format
+from retrain_gate.model import Format, ReadOptions
 from retrain_gate.sources.csv_columns import clean_csv_series
 from retrain_gate.sources.files import (
     FORMAT_SUFFIXES,
@@ -37,9 +37,9 @@ from retrain_gate.sources.series import Record, Series
 from retrain_gate.sources.values import (  # re-exported: the readers' public names
     flatten,
     parse_time,
-    to_number,
 )
 
+PLAIN = ReadOptions()
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T_](\d{2})[:-]?(\d{2})(?:[:-]?(\d{2}))?Z?)?")
 
 
@@ -71,19 +71,25 @@ def _looks_like_date(key: object) -> bool:
     return isinstance(key, (str, date)) and bool(_DATE_IN_NAME.fullmatch(str(key).strip()))
 
 
-def read_records(path: Path, *, display: str, fmt: Format = "auto") -> list[Record]:
-    """All observations of one file, in file order."""
+def read_records(
+    path: Path, *, display: str, fmt: Format = "auto", delimiter: str | None = None
+) -> list[Record]:
+    """All observations of one file, in file order (a .tsv file is tab-separated unless
+    `delimiter` says otherwise)."""
     kind = _format_of(path, fmt, display=display)
-    return records_from_text(read_text(path, display=display), kind=kind, display=display)
+    if delimiter is None or (delimiter == "," and path.suffix.lower() == ".tsv"):
+        delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    text = read_text(path, display=display)
+    return records_from_text(text, kind=kind, display=display, delimiter=delimiter)
 
 
-def records_from_text(text: str, *, kind: str, display: str) -> list[Record]:
+def records_from_text(text: str, *, kind: str, display: str, delimiter: str = ",") -> list[Record]:
     """All observations of one file's text (`kind`: csv, jsonl, json or yaml), in order;
     `display` names the file (or the file at a commit) in errors."""
     if kind == "csv":
         if text.lstrip()[:1] in ("{", "["):
             raise DataError("looks like JSON, not CSV", file=display, hint="rename it to .json")
-        reader = csv.DictReader(io.StringIO(text))
+        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
         if not reader.fieldnames or any(not (f or "").strip() for f in reader.fieldnames):
             raise DataError("the header row has an empty column name", file=display, line=1)
         _refuse_repeated_columns(reader.fieldnames, display=display)
@@ -163,6 +169,7 @@ def load_series(
     metrics: Collection[str] = (),
     presence: Collection[str] = (),
     fmt: Format = "auto",
+    read: ReadOptions = PLAIN,
 ) -> Series:
     """Read one metric file or a glob of per-run files into a sorted Series.
 
@@ -183,6 +190,7 @@ def load_series(
     first_display = str(first.relative_to(root)) if first.is_relative_to(root) else str(first)
     if (
         len(paths) == 1
+        and read.plain
         and time_field != "filename"
         and _format_of(first, fmt, display=first_display) == "csv"
     ):
@@ -200,7 +208,7 @@ def load_series(
     records: list[Record] = []
     for path in paths:
         display = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-        file_records = read_records(path, display=display, fmt=fmt)
+        file_records = read_records(path, display=display, fmt=fmt, delimiter=read.delimiter)
         if time_field == "filename":
             match = _DATE_IN_NAME.search(path.name)
             if not match:
@@ -219,7 +227,12 @@ def load_series(
             file_records = [Record(r.fields, r.where, stamp) for r in file_records]
         records.extend(file_records)
     return build_series(
-        records, source=pattern, time_field=time_field, metrics=metrics, presence=presence
+        records,
+        source=pattern,
+        time_field=time_field,
+        metrics=metrics,
+        presence=presence,
+        read=read,
     )
 
 
@@ -230,8 +243,14 @@ def build_series(
     time_field: str,
     metrics: Collection[str],
     presence: Collection[str] = (),
+    read: ReadOptions = PLAIN,
 ) -> Series:
-    """Records -> Series: times parsed and sorted, duplicates refused, metrics numeric."""
+    """Records -> Series: times parsed and sorted, duplicates refused, metrics numeric
+    (`read`: how the source writes its times and values, and its layout)."""
+    from retrain_gate.sources.reading import from_long, number_of, time_of
+
+    if read.layout == "long":
+        records = from_long(records, read=read, time_field=time_field)
     stamped: list[tuple[datetime, int, Record]] = []
     for index, record in enumerate(records):
         if record.time is not None:
@@ -243,7 +262,7 @@ def build_series(
                     file=record.where,
                     hint=f"fields are: {', '.join(sorted(record.fields)[:12])}",
                 )
-            stamp = parse_time(record.fields[time_field], where=record.where)
+            stamp = time_of(record.fields[time_field], read=read, where=record.where)
         stamped.append((stamp, index, record))
     stamped.sort(key=lambda item: (item[0], item[1]))
     for (first, _, a), (second, _, b) in zip(stamped, stamped[1:]):
@@ -260,7 +279,8 @@ def build_series(
         if not any(present):
             continue  # the load stage reports unknown metrics against the rule's line
         columns[metric] = tuple(
-            to_number(r.fields.get(metric), metric=metric, where=r.where) for _, _, r in stamped
+            number_of(r.fields.get(metric), metric=metric, read=read, where=r.where)
+            for _, _, r in stamped
         )
     for name in presence:  # fields that need only be there (text is fine): 1.0 or None
         if name not in columns:

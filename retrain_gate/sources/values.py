@@ -64,12 +64,16 @@ def parse_time(value: object, *, where: str) -> datetime:
 
 
 def flatten(value: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """{"a": {"b": 1}} -> {"a.b": 1}: nested fields by dotted path."""
+    """{"a": {"b": 1}, "c": [{"d": 2}]} -> {"a.b": 1, "c": [...], "c.0.d": 2}: nested fields
+    by dotted path, list elements by index (the list itself stays, for `required`)."""
     out: dict[str, Any] = {}
     for key, item in value.items():
         name = f"{prefix}{key}"
         if isinstance(item, Mapping):
             out.update(flatten(item, f"{name}."))
+        elif isinstance(item, list):
+            out[name] = item
+            out.update(flatten({str(i): v for i, v in enumerate(item)}, f"{name}."))
         else:
             out[name] = item
     return out
