@@ -204,4 +204,4 @@ class Config:
     text: str = ""
 
 
-Format = Literal["auto", "csv", "json", "jsonl", "yaml"]
+Format = Literal["auto", "csv", "json", "jsonl", "yaml", "mlflow"]

@@ -221,3 +221,45 @@ def test_list_elements_named_statuses_and_booleans_can_veto(
     assert code == 0
     assert model["decision"] == "blocked"  # the trigger fired; both checks veto
     assert [c["status"] for c in model["checks"]] == ["failed", "failed"]
+
+
+def test_mlflow_file_store_metrics_decide_as_the_wide_csv(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = "mlruns/1/0a1b2c/metrics"
+    accuracy = "".join(f"{epoch_ms(d)} {a} {d}\n" for d, a in enumerate(ACCURACY))
+    rows = "".join(f"{epoch_ms(d, 4)} 1500 {d}\n" for d in range(len(ACCURACY)))
+    write(
+        tmp_path,
+        {
+            "retrain-gate.yml": config(f"{{path: {run}, format: mlflow}}"),
+            f"{run}/accuracy": accuracy,
+            f"{run}/rows": rows,
+            f"{run}/val/loss": "".join(f"{epoch_ms(d, 9)} 0.3 {d}\n" for d in range(10)),
+        },
+    )
+
+    code, model = decide(tmp_path, capsys)
+
+    assert code == 0
+    assert model["decision"] == plain(tmp_path, capsys)["decision"] == "retrain"
+    assert main(["validate", "--config", str(tmp_path / "retrain-gate.yml")]) == 0
+
+
+def test_a_bad_mlflow_metric_line_names_the_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = "mlruns/1/0a1b2c/metrics"
+    write(
+        tmp_path,
+        {
+            "retrain-gate.yml": config(f"{{path: {run}, format: mlflow}}"),
+            f"{run}/accuracy": f"{epoch_ms(0)} 0.9 0\nnot a line\n",
+            f"{run}/rows": f"{epoch_ms(0)} 1500 0\n",
+        },
+    )
+
+    code, model = decide(tmp_path, capsys)
+
+    assert code == 3
+    assert f"{run}/accuracy:2: is not an MLflow metric line (timestamp value step)" in str(model)

@@ -166,7 +166,12 @@ def build_schema() -> dict[str, Any]:
                         "minLength": 1,
                         "description": "The field holding the time, or `filename`.",
                     },
-                    "format": {"enum": ["auto", "csv", "json", "jsonl", "yaml"]},
+                    "format": {
+                        "enum": ["auto", "csv", "json", "jsonl", "yaml", "mlflow"],
+                        "default": "auto",
+                        "description": "The file format (`auto`: from the extension); "
+                        "`mlflow`: a run's metrics folder of MLflow's file store.",
+                    },
                     "time_unit": {
                         "enum": ["iso", "s", "ms"],
                         "default": "iso",

@@ -220,6 +220,13 @@ def available_fields(config: Config, model: ModelConfig) -> set[str]:
         return set()
     newest = Path(paths[-1])
     read = model.metrics.read
+    if model.metrics.format == "mlflow":
+        from retrain_gate.sources.mlflow import mlflow_records
+
+        try:
+            return {n for r in mlflow_records(newest, display=pattern) for n in r.fields}
+        except GateError:
+            return set()
     try:
         if (
             read.layout == "wide"

@@ -179,7 +179,11 @@ def load_series(
     root = _real(root)
     if any(ch in pattern for ch in "*?["):
         matches = sorted(globlib.glob(str(root / pattern), recursive=True))
-        paths = [Path(p) for p in matches if _is_member(Path(p), root=root)]
+        paths = [
+            Path(p)
+            for p in matches
+            if (Path(p).is_dir() if fmt == "mlflow" else _is_member(Path(p), root=root))
+        ]
         for path in paths:  # a glob may follow a link out of the repository
             resolve_inside(root, str(path.relative_to(root)), what="metric file")
         if not paths:
@@ -208,6 +212,11 @@ def load_series(
     records: list[Record] = []
     for path in paths:
         display = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+        if fmt == "mlflow":  # a run's metrics folder
+            from retrain_gate.sources.mlflow import mlflow_records
+
+            records.extend(mlflow_records(path, display=display))
+            continue
         file_records = read_records(path, display=display, fmt=fmt, delimiter=read.delimiter)
         if time_field == "filename":
             match = _DATE_IN_NAME.search(path.name)
