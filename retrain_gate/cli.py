@@ -28,6 +28,7 @@ COMMANDS = (
     "matrix",
     "promote",
     "record",
+    "init",
 )
 
 

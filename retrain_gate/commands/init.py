@@ -1,0 +1,242 @@
+"""`retrain-gate init`: a starting config for the repository it is run in.
+
+Finds the metric files (CSV/TSV with a time column, a folder of per-run JSON files named by
+date, a `dvc.yaml`'s metrics files, which are rewritten per run: `history: git`) and the
+model cards beside them (`*card*.json`/`.yaml` with `trained_at`), and writes
+`retrain-gate.yml` with one model per metric source: a floor on its quality metric, a rows
+check when there is a rows column, freshness and gaps checks, each with a comment saying
+what to tune. The written config is validated (it is loaded as `check` would load it).
+Refuses to overwrite an existing config (exit 2) unless `--force`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from retrain_gate.errors import UsageError
+
+SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".dvc", "mlruns"}
+TIME_FIELDS = ("date", "timestamp", "time", "ts", "day")
+QUALITY = ("accuracy", "auc", "f1", "precision", "recall", "r2")
+_DATED = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def add_parser(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "init",
+        help="write a starting retrain-gate.yml from the metric files found here",
+        description="Write a starting retrain-gate.yml for this repository, from the metric "
+        "files and model cards it finds, and validate it.",
+    )
+    parser.add_argument("--root", default=".", help="the repository (default: here)")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing config")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from retrain_gate.config.parse import load_config
+
+    root = Path(args.root).resolve()
+    target = root / "retrain-gate.yml"
+    if target.exists() and not args.force:
+        raise UsageError(f"{target.name} exists already", hint="pass --force to overwrite it")
+    sources = find_sources(root)
+    if not sources:
+        raise UsageError(
+            "found no metric files here (a CSV with a date column, per-run JSON files named "
+            "by date, or a dvc.yaml with metrics)",
+            hint="see the README's 'What the gate reads', and write the config by hand",
+        )
+    cards = [p for p in _files(root) if "card" in p.name and p.suffix in (".json", ".yaml")]
+    text = render(sources, cards=cards, root=root)
+    target.write_text(text, encoding="utf-8")
+    load_config(target, root=root)  # validate what was written: an error here is exit 2
+    names = ", ".join(s["model"] for s in sources)
+    sys.stderr.write(f"retrain-gate: wrote {target.name} with {len(sources)} model(s): {names}\n")
+    return 0
+
+
+def _files(root: Path) -> list[Path]:
+    found = []
+    for path in sorted(root.rglob("*")):
+        parts = set(path.relative_to(root).parts[:-1])
+        if path.is_file() and not parts & SKIP_DIRS:
+            found.append(path)
+    return found
+
+
+def find_sources(root: Path) -> list[dict[str, Any]]:
+    """Each metric source: its model name, `metrics:` mapping and numeric fields."""
+    sources: list[dict[str, Any]] = []
+    dvc = root / "dvc.yaml"
+    if dvc.is_file():
+        sources.extend(_dvc_sources(root, dvc))
+    seen = {s["metrics"]["path"] for s in sources}
+    folders: set[Path] = set()
+    for path in _files(root):
+        relative = path.relative_to(root).as_posix()
+        if relative in seen:
+            continue
+        if path.suffix in (".csv", ".tsv"):
+            source = _table_source(path, relative)
+            if source:
+                sources.append(source)
+        elif path.suffix == ".json" and _DATED.search(path.name):
+            folders.add(path.parent)
+    for folder in sorted(folders):
+        source = _runs_source(root, folder)
+        if source:
+            sources.append(source)
+    return sources
+
+
+def _model_name(relative: str) -> str:
+    parts = [p for p in Path(relative).parts[:-1] if p not in ("metrics", "runs", "data")]
+    name = parts[-1] if parts else Path(relative).stem
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-") or "model"
+
+
+def _table_source(path: Path, relative: str) -> dict[str, Any] | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    rows = list(csv.reader(io.StringIO(text), delimiter="\t" if path.suffix == ".tsv" else ","))
+    if len(rows) < 2:
+        return None
+    header = rows[0]
+    time = next((f for f in TIME_FIELDS if f in header), None)
+    if time is None:
+        return None
+    numeric = [h for i, h in enumerate(header) if h != time and _number(rows[1], i)]
+    metrics: dict[str, Any] = {"path": relative, "time": time}
+    if _epoch_ms(rows[1][header.index(time)]):
+        metrics["time_unit"] = "ms"
+    return {"model": _model_name(relative), "metrics": metrics, "fields": numeric}
+
+
+def _runs_source(root: Path, folder: Path) -> dict[str, Any] | None:
+    newest = sorted(folder.glob("*.json"))[-1]
+    try:
+        data = json.loads(newest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    from retrain_gate.sources.values import flatten
+
+    fields = flatten(data)
+    time = next((f for f in TIME_FIELDS if f in fields), "filename")
+    numeric = [k for k, v in fields.items() if isinstance(v, (int, float)) and k != time]
+    relative = folder.relative_to(root).as_posix()
+    return {
+        "model": _model_name(f"{relative}/x"),
+        "metrics": {"path": f"{relative}/*.json", "time": time},
+        "fields": numeric,
+    }
+
+
+def _dvc_sources(root: Path, dvc: Path) -> list[dict[str, Any]]:
+    import yaml
+
+    try:
+        spec = yaml.safe_load(dvc.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return []
+    found = []
+    for stage in (spec.get("stages") or {}).values():
+        for item in (stage or {}).get("metrics") or []:
+            name = next(iter(item)) if isinstance(item, dict) else item
+            path = root / str(name)
+            if not path.is_file() or path.suffix != ".json":
+                continue
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            from retrain_gate.sources.values import flatten
+
+            numeric = [k for k, v in flatten(data).items() if isinstance(v, (int, float))]
+            found.append(
+                {
+                    "model": _model_name(str(name)) if "/" in str(name) else "model",
+                    "metrics": {"path": str(name), "history": "git"},
+                    "fields": numeric,
+                }
+            )
+    return found
+
+
+def _number(row: list[str], index: int) -> bool:
+    try:
+        float(row[index])
+    except (ValueError, IndexError):
+        return False
+    return True
+
+
+def _epoch_ms(text: str) -> bool:
+    return text.isdigit() and len(text) == 13
+
+
+def render(sources: list[dict[str, Any]], *, cards: list[Path], root: Path) -> str:
+    lines = [
+        "# retrain-gate config written by `retrain-gate init`: a start, to tune.",
+        "# Check it with `retrain-gate validate`, try it with `retrain-gate backtest`.",
+        "version: 1",
+        "models:",
+    ]
+    used: set[str] = set()
+    for source in sources:
+        name = source["model"]
+        while name in used:
+            name += "-2"
+        used.add(name)
+        fields = source["fields"]
+        if not fields:
+            continue  # nothing numeric to judge
+        quality = next((f for f in fields if any(q in f.lower() for q in QUALITY)), fields[0])
+        rows = next((f for f in fields if f.lower() in ("rows", "row_count", "n_rows")), None)
+        metrics = ", ".join(f"{k}: {json.dumps(v)}" for k, v in source["metrics"].items())
+        lines += [f"  {name}:", f"    metrics: {{{metrics}}}"]
+        card = next((c for c in cards if name in c.as_posix()), None)
+        if card is not None:
+            lines.append(f"    baseline: {card.relative_to(root).as_posix()}  # the model card")
+        lines.append("    triggers:")
+        lines += [
+            "      # retrain when the metric is under a floor on 2 observations in a row:",
+            "      # set the floor your model must keep",
+            f"      - {{name: {_slug(quality)}-floor, metric: {quality}, below: 0.8, for: 2}}",
+        ]
+        if card is not None:
+            lines += [
+                "      # retrain when the model is older than this",
+                "      - {name: stale-model, max_age: 90d}",
+            ]
+        else:
+            lines += [
+                "      # retrain when the metric leaves its recent range (4 standard deviations)",
+                f"      - {{name: {_slug(quality)}-anomaly, metric: {quality}, outside_sigma: 4}}",
+            ]
+        lines.append("    checks:")
+        if rows is not None:
+            lines += [
+                "      # never retrain on too little data",
+                f"      - {{name: enough-rows, metric: {rows}, at_least: 1000}}",
+            ]
+        lines += [
+            "      # never retrain on stale data: the newest observation is at most 2 days old",
+            "      - {name: fresh-data, freshness: 2d}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower() or "metric"
