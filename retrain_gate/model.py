@@ -183,6 +183,8 @@ class ModelConfig:
     in_vain: RetrainLimit | None = DEFAULT_IN_VAIN
     # `baseline: {path, history: git}`: the card's earlier commits are its earlier versions
     baseline_history: Literal["file", "git"] = "file"
+    # more metric sources by name (`sources:`), read by the rules that say `source: NAME`
+    sources: Mapping[str, SourceConfig] = field(default_factory=dict)
 
     @property
     def rules(self) -> tuple[RuleConfig, ...]:

@@ -263,3 +263,99 @@ def test_a_bad_mlflow_metric_line_names_the_file_and_line(
 
     assert code == 3
     assert f"{run}/accuracy:2: is not an MLflow metric line (timestamp value step)" in str(model)
+
+
+MULTI = """\
+version: 1
+models:
+  churn:
+    metrics: {path: m.csv, time: date}
+    sources:
+      gx: {path: "gx/*.json", time: run_time, booleans: true}
+    triggers:
+      - {name: accuracy-floor, metric: accuracy, below: 0.85, for: 2}
+    checks:
+      - {name: expectations, source: gx, metric: success, at_least: 1}
+      - {name: gx-fresh, source: gx, freshness: 2d}
+"""
+
+
+def multi_repo(root: Path, *, gx_ok: bool, gx_days: int = 10) -> Path:
+    files = {
+        "retrain-gate.yml": MULTI,
+        "m.csv": daily_csv({"accuracy": ACCURACY, "rows": [1500] * len(ACCURACY)}),
+    }
+    for day in range(gx_days):
+        stamp = f"{START + timedelta(days=day)}T05:00:00Z"
+        success = gx_ok or day < gx_days - 1
+        files[f"gx/{START + timedelta(days=day)}.json"] = json.dumps(
+            {
+                "run_time": stamp,
+                "success": success,
+                "statistics": {"unsuccessful": 0 if success else 2},
+            }
+        )
+    write(root, files)
+    return root
+
+
+def test_a_data_quality_result_in_its_own_file_vetoes_a_retrain(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, model = decide(multi_repo(tmp_path / "ok", gx_ok=True), capsys)
+    assert code == 0
+    assert model["decision"] == "retrain"
+
+    code, model = decide(multi_repo(tmp_path / "bad", gx_ok=False), capsys)
+    assert code == 0
+    assert model["decision"] == "blocked"
+    (expectations, fresh) = model["checks"]
+    assert expectations["status"] == "failed"
+    assert "success 0 on 2026-11-10" in expectations["reason"]
+    assert fresh["status"] == "passed"
+
+
+def test_freshness_applies_per_source(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the validation job stopped five days ago; the metric file is fresh
+    code, model = decide(multi_repo(tmp_path, gx_ok=True, gx_days=5), capsys)
+
+    assert code == 0
+    assert model["decision"] == "blocked"
+    assert [c["status"] for c in model["checks"]] == ["passed", "failed"]
+    assert model["checks"][1]["reason"] == (
+        "newest observation 2026-11-05T05:00Z is 5.8d old: older than 2d"
+    )
+
+
+def test_a_rule_naming_an_unknown_source_is_a_config_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    multi_repo(tmp_path, gx_ok=True)
+    (tmp_path / "retrain-gate.yml").write_text(
+        MULTI.replace("source: gx, metric", "source: gq, metric"), "utf-8"
+    )
+
+    code = main(["validate", "--config", str(tmp_path / "retrain-gate.yml")])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "retrain-gate.yml:10:" in err
+    assert "reads source 'gq', which model 'churn' does not name under `sources:`" in err
+
+
+def test_the_backtest_replays_each_source_as_of_each_day(tmp_path: Path) -> None:
+    from retrain_gate.config.parse import load_config
+    from retrain_gate.engine.backtest_run import backtest_config
+    from retrain_gate.engine.gate import check
+
+    config = load_config(multi_repo(tmp_path, gx_ok=False) / "retrain-gate.yml")
+    (model,) = backtest_config(config).models
+    assert model.days[-1].status == "blocked"  # the last day's validation failed
+    for replayed in model.days:
+        now = datetime.combine(replayed.day + timedelta(days=1), datetime.min.time(), timezone.utc)
+        (result,) = check(config, now=now, as_of=True).models
+        assert (replayed.day, result.decision, result.summary) == (
+            replayed.day,
+            replayed.status,
+            replayed.summary,
+        )

@@ -42,9 +42,13 @@ def run(args: argparse.Namespace) -> int:
         if not args.no_data:
             for model in config.models.values():
                 # An unreadable metric file is `check`'s to report; here only names matter.
-                fields = available_fields(config, model) if model.metrics else set()
+                fields = available_fields(config, model.metrics) if model.metrics else set()
                 if fields:
                     check_metrics_exist(config, model, fields)
+                for name, source in model.sources.items():
+                    fields = available_fields(config, source)
+                    if fields:
+                        check_metrics_exist(config, model, fields, source=name)
         models = len(config.models)
         rules = sum(len(m.rules) for m in config.models.values())
         counted = f"{_count(models, 'model')}, {_count(rules, 'rule')}"

@@ -18,6 +18,7 @@ from retrain_gate.durations import parse_amount, parse_duration
 from retrain_gate.errors import ConfigError, UsageError
 from retrain_gate.kinds import registry
 from retrain_gate.model import (
+    DEFAULT_IN_VAIN,
     Config,
     DispatchConfig,
     ModelConfig,
@@ -167,36 +168,17 @@ def parse_config(text: str, *, display: str, root: Path) -> Config:
     models: dict[str, ModelConfig] = {}
     for name, spec in data["models"].items():
         path: list[PathPart] = ["models", str(name)]
-        source = None
-        if "metrics" in spec:
-            metrics = spec["metrics"]
-            line, _ = position(node, [*path, "metrics"])
-            source = SourceConfig(
-                path=str(metrics["path"]),
-                time=str(metrics.get("time", "date")),
-                format=metrics.get("format", "auto"),
-                line=line,
-                history=metrics.get("history", "file"),
-                read=_read_options(metrics, [*path, "metrics"], errors),
+        source = (
+            _source(spec["metrics"], [*path, "metrics"], node=node, root=root, errors=errors)
+            if "metrics" in spec
+            else None
+        )
+        sources = {
+            str(key): _source(
+                value, [*path, "sources", str(key)], node=node, root=root, errors=errors
             )
-        if source is not None:
-            _check_inside(source.path, root, "metrics path", [*path, "metrics", "path"], errors)
-            if source.history == "git" and any(ch in source.path for ch in "*?["):
-                raise errors.fail(
-                    "history: git reads one file's commits, not a glob",
-                    [*path, "metrics", "history"],
-                    hint="name the one file each run rewrites, or drop `history: git` to read "
-                    "one file per run",
-                )
-            suffix = Path(source.path).suffix
-            # the extension says the format unless `format:` does (`runs/*` is judged per file)
-            if source.format == "auto" and suffix and suffix.lower() not in FORMAT_SUFFIXES:
-                raise errors.fail(
-                    f"cannot tell the format of {source.path!r} from its extension",
-                    [*path, "metrics", "path"],
-                    hint=f"use {', '.join(FORMAT_SUFFIXES)}, or set `format:` (csv, json, "
-                    "jsonl or yaml)",
-                )
+            for key, value in (spec.get("sources") or {}).items()
+        }
         card = spec.get("baseline")
         card_path = card.get("path") if isinstance(card, Mapping) else card
         card_history: Literal["file", "git"] = (
@@ -218,7 +200,7 @@ def parse_config(text: str, *, display: str, root: Path) -> Config:
             )
         if source is None:
             for rule in walk((*triggers, *checks)):
-                if registry(rule.role)[rule.kind].uses_series:
+                if registry(rule.role)[rule.kind].uses_series and "source" not in rule.options:
                     raise ConfigError(
                         f"{rule.role} {rule.name!r} reads metrics, "
                         f"but model {name!r} has no `metrics:`",
@@ -248,13 +230,68 @@ def parse_config(text: str, *, display: str, root: Path) -> Config:
             line=line,
             promotion=_promotion(spec.get("promotion"), [*path, "promotion"], errors),
             max_retrains=_limit(spec.get("max_retrains"), [*path, "max_retrains"], errors),
-            **(
-                {"in_vain": _limit(spec["in_vain"], [*path, "in_vain"], errors)}
-                if "in_vain" in spec
-                else {}
-            ),
+            in_vain=_limit(spec["in_vain"], [*path, "in_vain"], errors)
+            if "in_vain" in spec
+            else DEFAULT_IN_VAIN,
+            sources=sources,
         )
+        _check_sources(models[str(name)], errors)
     return Config(path=display, root=root, models=models, text=text)
+
+
+def _source(
+    metrics: Mapping[str, Any], path: list[PathPart], *, node: Any, root: Path, errors: _Errors
+) -> SourceConfig:
+    """One metric source (`metrics:`, or one of `sources:`), checked."""
+    line, _ = position(node, path)
+    source = SourceConfig(
+        path=str(metrics["path"]),
+        time=str(metrics.get("time", "date")),
+        format=metrics.get("format", "auto"),
+        line=line,
+        history=metrics.get("history", "file"),
+        read=_read_options(metrics, path, errors),
+    )
+    _check_inside(source.path, root, "metrics path", [*path, "path"], errors)
+    if source.history == "git" and any(ch in source.path for ch in "*?["):
+        raise errors.fail(
+            "history: git reads one file's commits, not a glob",
+            [*path, "history"],
+            hint="name the one file each run rewrites, or drop `history: git` to read "
+            "one file per run",
+        )
+    suffix = Path(source.path).suffix
+    # the extension says the format unless `format:` does (`runs/*` is judged per file)
+    if source.format == "auto" and suffix and suffix.lower() not in FORMAT_SUFFIXES:
+        raise errors.fail(
+            f"cannot tell the format of {source.path!r} from its extension",
+            [*path, "path"],
+            hint=f"use {', '.join(FORMAT_SUFFIXES)}, or set `format:` (csv, json, jsonl or yaml)",
+        )
+    return source
+
+
+def _check_sources(model: ModelConfig, errors: _Errors) -> None:
+    """Each `source:` a rule names is one of the model's `sources:`, on a kind that reads
+    a series."""
+    for where, rule in model.located():
+        name = rule.options.get("source")
+        if name is None:
+            continue
+        if not registry(rule.role)[rule.kind].uses_series:
+            raise errors.fail(
+                f"{rule.role} {rule.name!r} ({rule.kind}) reads no metric series: `source:` "
+                "does not apply",
+                [*where, "source"],
+            )
+        if name not in model.sources:
+            known = ", ".join(model.sources) or "none"
+            raise errors.fail(
+                f"{rule.role} {rule.name!r} reads source {name!r}, which model "
+                f"{model.name!r} does not name under `sources:`",
+                [*where, "source"],
+                hint=f"sources: {known}",
+            )
 
 
 def _read_options(metrics: Mapping[str, Any], path: list[PathPart], errors: _Errors) -> ReadOptions:

@@ -147,96 +147,103 @@ def build_schema() -> dict[str, Any]:
         },
         "oneOf": [{"required": ["workflow"]}, {"required": ["event_type"]}],
     }
+    metrics = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["path"],
+        "properties": {
+            "path": {
+                "type": "string",
+                "minLength": 1,
+                "description": "A metric file, or a glob.",
+            },
+            "time": {
+                "type": "string",
+                "minLength": 1,
+                "description": "The field holding the time, or `filename`.",
+            },
+            "format": {
+                "enum": ["auto", "csv", "json", "jsonl", "yaml", "mlflow"],
+                "default": "auto",
+                "description": "The file format (`auto`: from the extension); "
+                "`mlflow`: a run's metrics folder of MLflow's file store.",
+            },
+            "time_unit": {
+                "enum": ["iso", "s", "ms"],
+                "default": "iso",
+                "description": "How times are written: ISO 8601 (`iso`), or epoch "
+                "seconds (`s`) or milliseconds (`ms`, as MLflow writes them).",
+            },
+            "timezone": {
+                "type": "string",
+                "minLength": 1,
+                "description": "The zone of times written without one (`UTC`, "
+                "`+02:00`, `Europe/Paris`); without it such times are refused.",
+            },
+            "booleans": {
+                "type": "boolean",
+                "default": False,
+                "description": "Read true/false as 1/0 (a Great Expectations `success`).",
+            },
+            "values": {
+                "type": "object",
+                "additionalProperties": {"type": "number"},
+                "description": "Named strings and the numbers they stand for, e.g. "
+                "{PASS: 0, FAIL: 1} for Evidently test statuses.",
+            },
+            "delimiter": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 1,
+                "default": ",",
+                "description": "The CSV field separator (a tab for dvclive's .tsv "
+                "files, which are read as tab-separated anyway).",
+            },
+            "layout": {
+                "enum": ["wide", "long"],
+                "default": "wide",
+                "description": "`wide`: a column per metric. `long` (tidy, as "
+                "MLflow exports): a row per metric, named by `key:`, valued by "
+                "`value:`.",
+            },
+            "key": {
+                "type": "string",
+                "minLength": 1,
+                "default": "key",
+                "description": "Long layout: the column naming the metric.",
+            },
+            "value": {
+                "type": "string",
+                "minLength": 1,
+                "default": "value",
+                "description": "Long layout: the column holding its value.",
+            },
+            "group_by": {
+                "type": "string",
+                "minLength": 1,
+                "description": "Long layout: rows with the same value of this "
+                "column (MLflow's `step` or `run_id`) are one observation, timed by "
+                "the earliest; default: rows with the same time.",
+            },
+            "history": {
+                "enum": ["file", "git"],
+                "default": "file",
+                "description": "`file`: the file holds the whole series. `git`: the "
+                "file is rewritten each run and committed; each commit that changed it "
+                "is one observation (needs the whole history: `fetch-depth: 0`).",
+            },
+        },
+    }
     model = {
         "type": "object",
         "additionalProperties": False,
         "properties": {
-            "metrics": {
+            "metrics": metrics,
+            "sources": {
                 "type": "object",
-                "additionalProperties": False,
-                "required": ["path"],
-                "properties": {
-                    "path": {
-                        "type": "string",
-                        "minLength": 1,
-                        "description": "A metric file, or a glob.",
-                    },
-                    "time": {
-                        "type": "string",
-                        "minLength": 1,
-                        "description": "The field holding the time, or `filename`.",
-                    },
-                    "format": {
-                        "enum": ["auto", "csv", "json", "jsonl", "yaml", "mlflow"],
-                        "default": "auto",
-                        "description": "The file format (`auto`: from the extension); "
-                        "`mlflow`: a run's metrics folder of MLflow's file store.",
-                    },
-                    "time_unit": {
-                        "enum": ["iso", "s", "ms"],
-                        "default": "iso",
-                        "description": "How times are written: ISO 8601 (`iso`), or epoch "
-                        "seconds (`s`) or milliseconds (`ms`, as MLflow writes them).",
-                    },
-                    "timezone": {
-                        "type": "string",
-                        "minLength": 1,
-                        "description": "The zone of times written without one (`UTC`, "
-                        "`+02:00`, `Europe/Paris`); without it such times are refused.",
-                    },
-                    "booleans": {
-                        "type": "boolean",
-                        "default": False,
-                        "description": "Read true/false as 1/0 (a Great Expectations `success`).",
-                    },
-                    "values": {
-                        "type": "object",
-                        "additionalProperties": {"type": "number"},
-                        "description": "Named strings and the numbers they stand for, e.g. "
-                        "{PASS: 0, FAIL: 1} for Evidently test statuses.",
-                    },
-                    "delimiter": {
-                        "type": "string",
-                        "minLength": 1,
-                        "maxLength": 1,
-                        "default": ",",
-                        "description": "The CSV field separator (a tab for dvclive's .tsv "
-                        "files, which are read as tab-separated anyway).",
-                    },
-                    "layout": {
-                        "enum": ["wide", "long"],
-                        "default": "wide",
-                        "description": "`wide`: a column per metric. `long` (tidy, as "
-                        "MLflow exports): a row per metric, named by `key:`, valued by "
-                        "`value:`.",
-                    },
-                    "key": {
-                        "type": "string",
-                        "minLength": 1,
-                        "default": "key",
-                        "description": "Long layout: the column naming the metric.",
-                    },
-                    "value": {
-                        "type": "string",
-                        "minLength": 1,
-                        "default": "value",
-                        "description": "Long layout: the column holding its value.",
-                    },
-                    "group_by": {
-                        "type": "string",
-                        "minLength": 1,
-                        "description": "Long layout: rows with the same value of this "
-                        "column (MLflow's `step` or `run_id`) are one observation, timed by "
-                        "the earliest; default: rows with the same time.",
-                    },
-                    "history": {
-                        "enum": ["file", "git"],
-                        "default": "file",
-                        "description": "`file`: the file holds the whole series. `git`: the "
-                        "file is rewritten each run and committed; each commit that changed it "
-                        "is one observation (needs the whole history: `fetch-depth: 0`).",
-                    },
-                },
+                "description": "More metric sources by name, each like `metrics:`; a rule "
+                "reads one with `source: NAME`.",
+                "additionalProperties": metrics,
             },
             "baseline": {
                 "description": "The model card (JSON or YAML): its path, or {path, history}.",

@@ -202,6 +202,7 @@ def backtest_model(model: ModelConfig, data: ModelData, *, start: date, end: dat
         ctx=context_for(model, data, now=replay_time(end)),
         nows=nows,
         ends=[bisect.bisect_left(times, now) for now in nows],  # observations before `now`
+        as_of=True,
     )
     before_files = bisect.bisect_left(dates, files_from) if files_from is not None else 0
     rules = (*model.triggers, *model.checks)

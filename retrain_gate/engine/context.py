@@ -32,4 +32,12 @@ def context_for(
         baseline=data.baseline,
         baseline_problem=baseline_problem,
         files=data.files,
+        sources=data.sources,
+        source_problems={
+            name: data.problem_for(source.path)
+            or Problem(f"metric source {name!r} could not be read", EXIT_DATA, source.path)
+            for name, source in model.sources.items()
+            if data.sources.get(name) is None
+        },
+        as_of=end is not None,
     )

@@ -16,7 +16,7 @@ from pathlib import Path
 from retrain_gate.config.positions import locate
 from retrain_gate.errors import ConfigError, DataError, GateError
 from retrain_gate.kinds import registry
-from retrain_gate.model import Config, ModelConfig
+from retrain_gate.model import Config, ModelConfig, SourceConfig
 from retrain_gate.results import Problem
 from retrain_gate.sources.card import Baseline, load_baseline
 from retrain_gate.sources.files import parse_json, parse_yaml, read_text, resolve_inside
@@ -32,6 +32,7 @@ class ModelData:
     baseline: Baseline | None = None
     files: Mapping[str, object] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
+    sources: Mapping[str, Series | None] = field(default_factory=dict)  # `sources:` by name
 
     def problem_for(self, source: str) -> Problem | None:
         return next((p for p in self.problems if p.file == source), None)
@@ -51,12 +52,14 @@ def problem(error: GateError) -> Problem:
     )
 
 
-def series_fields(model: ModelConfig) -> tuple[set[str], set[str]]:
+def series_fields(model: ModelConfig, source: str | None = None) -> tuple[set[str], set[str]]:
     """(numeric metrics, presence-only fields) the model's rules (group members included)
-    read from its series."""
+    read from its series: `metrics:`, or (`source`) one of its `sources:`."""
     metrics: set[str] = set()
     presence: set[str] = set()
     for rule in model.rules:
+        if rule.options.get("source") != source:
+            continue
         if rule.metric:
             metrics.add(rule.metric)
         if rule.kind == "required_fields":
@@ -69,46 +72,12 @@ def load_model(config: Config, model: ModelConfig) -> ModelData:
     problems: list[Problem] = []
     series = baseline = None
     if model.metrics is not None:
-        metrics, presence = series_fields(model)
-        try:
-            resolve_inside(
-                config.root,
-                model.metrics.path.split("*")[0] or ".",
-                what="metrics path",
-                file=config.path,
-                line=model.metrics.line,
-            )
-            if model.metrics.history == "git":
-                series = build_series(
-                    history_records(
-                        config.root,
-                        model.metrics.path,
-                        time_field=model.metrics.time,
-                        fmt=model.metrics.format,
-                        delimiter=model.metrics.read.delimiter,
-                    ),
-                    source=model.metrics.path,
-                    time_field=model.metrics.time,
-                    metrics=metrics,
-                    presence=presence,
-                    read=model.metrics.read,
-                )
-            else:
-                series = load_series(
-                    config.root,
-                    model.metrics.path,
-                    time_field=model.metrics.time,
-                    metrics=metrics,
-                    presence=presence,
-                    fmt=model.metrics.format,
-                    read=model.metrics.read,
-                )
-        except GateError as exc:
-            if isinstance(exc, ConfigError):
-                raise
-            problems.append(problem(exc))
-        if series is not None:
-            check_metrics_exist(config, model, series.columns)
+        series, lost = _load_source(config, model, model.metrics)
+        problems.extend(lost)
+    sources: dict[str, Series | None] = {}
+    for name, source in model.sources.items():
+        sources[name], lost = _load_source(config, model, source, name=name)
+        problems.extend(lost)
     if model.baseline is not None:
         try:
             baseline = (
@@ -136,7 +105,56 @@ def load_model(config: Config, model: ModelConfig) -> ModelData:
                 found = problem(exc)
                 files[relative] = found
                 problems.append(found)
-    return ModelData(series=series, baseline=baseline, files=files, problems=tuple(problems))
+    return ModelData(
+        series=series, baseline=baseline, files=files, problems=tuple(problems), sources=sources
+    )
+
+
+def _load_source(
+    config: Config, model: ModelConfig, source: SourceConfig, *, name: str | None = None
+) -> tuple[Series | None, list[Problem]]:
+    """One metric source read into a series, or the problem that stopped it."""
+    metrics, presence = series_fields(model, name)
+    try:
+        resolve_inside(
+            config.root,
+            source.path.split("*")[0] or ".",
+            what="metrics path",
+            file=config.path,
+            line=source.line,
+        )
+        if source.history == "git":
+            records = history_records(
+                config.root,
+                source.path,
+                time_field=source.time,
+                fmt=source.format,
+                delimiter=source.read.delimiter,
+            )
+            series = build_series(
+                records,
+                source=source.path,
+                time_field=source.time,
+                metrics=metrics,
+                presence=presence,
+                read=source.read,
+            )
+        else:
+            series = load_series(
+                config.root,
+                source.path,
+                time_field=source.time,
+                metrics=metrics,
+                presence=presence,
+                fmt=source.format,
+                read=source.read,
+            )
+    except GateError as exc:
+        if isinstance(exc, ConfigError):
+            raise
+        return None, [problem(exc)]
+    check_metrics_exist(config, model, series.columns, source=name)
+    return series, []
 
 
 def read_input(path: Path, display: str, kind: str) -> object:
@@ -183,13 +201,18 @@ def _unflatten(fields: Mapping[str, object]) -> dict[str, object]:
     return out
 
 
-def check_metrics_exist(config: Config, model: ModelConfig, present: Collection[str]) -> None:
+def check_metrics_exist(
+    config: Config, model: ModelConfig, present: Collection[str], *, source: str | None = None
+) -> None:
     """A rule naming a metric that the metric file does not provide is a config error."""
-    numeric, _ = series_fields(model)
+    numeric, _ = series_fields(model, source)
+    read = model.metrics if source is None else model.sources[source]
     for path, rule in model.located():  # group members too, each at its own line
+        if rule.options.get("source") != source:
+            continue
         if rule.metric and rule.metric in numeric and rule.metric not in present:
-            assert model.metrics is not None
-            available = sorted(available_fields(config, model))  # only on this error path
+            assert read is not None
+            available = sorted(available_fields(config, read))  # only on this error path
             close = difflib.get_close_matches(rule.metric, available, n=1)
             hint = (
                 f"did you mean {close[0]!r}?" if close else f"it has: {', '.join(available[:15])}"
@@ -197,7 +220,7 @@ def check_metrics_exist(config: Config, model: ModelConfig, present: Collection[
             line, column = locate(config, [*path, "metric"])
             raise ConfigError(
                 f"{rule.role} {rule.name!r} reads metric {rule.metric!r}, which "
-                f"{model.metrics.path} does not provide",
+                f"{read.path} does not provide",
                 file=config.path,
                 line=line or rule.line,
                 column=column if line else None,
@@ -205,12 +228,11 @@ def check_metrics_exist(config: Config, model: ModelConfig, present: Collection[
             )
 
 
-def available_fields(config: Config, model: ModelConfig) -> set[str]:
-    """The field names of a model's newest metric file (empty when it cannot be read)."""
-    assert model.metrics is not None
+def available_fields(config: Config, source: SourceConfig) -> set[str]:
+    """The field names of a source's newest metric file (empty when it cannot be read)."""
     import glob
 
-    pattern = model.metrics.path
+    pattern = source.path
     paths = (
         sorted(glob.glob(str(config.root / pattern)))
         if "*" in pattern
@@ -219,8 +241,8 @@ def available_fields(config: Config, model: ModelConfig) -> set[str]:
     if not paths:
         return set()
     newest = Path(paths[-1])
-    read = model.metrics.read
-    if model.metrics.format == "mlflow":
+    read = source.read
+    if source.format == "mlflow":
         from retrain_gate.sources.mlflow import mlflow_records
 
         try:
@@ -231,19 +253,17 @@ def available_fields(config: Config, model: ModelConfig) -> set[str]:
         if (
             read.layout == "wide"
             and (
-                model.metrics.format == "csv"
-                or (model.metrics.format == "auto" and newest.suffix.lower() == ".csv")
+                source.format == "csv"
+                or (source.format == "auto" and newest.suffix.lower() == ".csv")
             )
             and read.delimiter == ","
         ):  # a CSV's header names its fields: no need to parse every row
             return _csv_header(read_text(newest, display=pattern))
-        records = read_records(
-            newest, display=pattern, fmt=model.metrics.format, delimiter=read.delimiter
-        )
+        records = read_records(newest, display=pattern, fmt=source.format, delimiter=read.delimiter)
     except GateError:
         return set()
     if read.layout == "long":  # the metrics are the values of the key column
-        return {str(r.fields.get(read.key)) for r in records} | {model.metrics.time}
+        return {str(r.fields.get(read.key)) for r in records} | {source.time}
     return {name for r in records for name in r.fields}
 
 

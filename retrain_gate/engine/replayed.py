@@ -81,6 +81,7 @@ def judged_by_version(
             ctx=replace(days.ctx, baseline=card),
             nows=days.nows[lo:hi],
             ends=days.ends[lo:hi],
+            as_of=days.as_of,
         )
         before_card = (
             bisect.bisect_left(part.nows, card.trained_at) if card.trained_at is not None else 0

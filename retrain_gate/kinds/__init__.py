@@ -67,8 +67,11 @@ Adjust = Callable[[RuleConfig, Kind, Judgement], Judgement]
 
 
 def judge(rule: RuleConfig, days: Days, *, adjust: Adjust | None = None) -> Judgement:
-    """The rule's judgement on `days`; a group's from its members' (each `adjust`ed)."""
+    """The rule's judgement on `days`; a group's from its members' (each `adjust`ed). A rule
+    with `source: NAME` is judged on that source of the model."""
     kind = registry(rule.role)[rule.kind]
+    if rule.options.get("source") is not None:
+        days = days.on_source(str(rule.options["source"]))
     if kind.combine is not None:
         members = [judge(m, days, adjust=adjust) for m in group_members(rule)]
         return kind.combine(rule, members, days)

@@ -253,7 +253,15 @@ COMMON: dict[str, dict[str, Any]] = {
 
 # Only kinds that read metric values take `missing:`; the others say in their docstring
 # what a missing input does (always: the rule is an error, the gate fails closed).
+# the named metric source a rule reads (under the model's `sources:`)
+SOURCE: dict[str, Any] = {
+    "type": "string",
+    "minLength": 1,
+    "description": "The named metric source (under the model's `sources:`) this rule reads; "
+    "default: `metrics:`.",
+}
 SERIES_OPTIONS: dict[str, dict[str, Any]] = {
+    "source": SOURCE,
     "missing": MISSING,
     "metric": METRIC,
     "aggregate": AGGREGATE,

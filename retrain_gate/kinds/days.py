@@ -7,8 +7,9 @@ same code: its status on each asked day in one pass over the series.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -33,6 +34,12 @@ class Context:
     baseline: Baseline | None = None
     baseline_problem: Problem | None = None
     files: Mapping[str, object] = field(default_factory=dict)  # path -> parsed data or Problem
+    # the model's other named sources (`sources:`), each read or why it could not be
+    sources: Mapping[str, Series | None] = field(default_factory=dict)
+    source_problems: Mapping[str, Problem | None] = field(default_factory=dict)
+    # each run sees only the observations before its `now` (a backtest, `check --now`);
+    # else, as a check at the clock, every observation
+    as_of: bool = False
 
 
 _T = TypeVar("_T")
@@ -49,13 +56,35 @@ class Days:
     ctx: Context
     nows: Sequence[datetime]
     ends: Sequence[int]
+    as_of: bool = False  # ends are the observations before each now (see Context.as_of)
     # what several rules compute alike from the same data (running sums of a metric)
     _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, ctx: Context) -> Days:
         """The one run `ctx` describes: at `ctx.now`, seeing `series.times[:ctx.end]`."""
-        return cls(ctx=ctx, nows=(ctx.now,), ends=(ctx.end,))
+        return cls(ctx=ctx, nows=(ctx.now,), ends=(ctx.end,), as_of=ctx.as_of)
+
+    def on_source(self, name: str) -> Days:
+        """The same runs, judged on the model's source `name` instead of its `metrics:`."""
+
+        def make() -> Days:
+            series = self.ctx.sources.get(name)
+            times = series.times if series is not None else ()
+            ends = (
+                [bisect.bisect_left(times, now) for now in self.nows]
+                if self.as_of
+                else [len(times)] * len(self.nows)
+            )
+            ctx = replace(
+                self.ctx,
+                series=series,
+                series_problem=self.ctx.source_problems.get(name),
+                end=ends[0] if ends else 0,
+            )
+            return Days(ctx=ctx, nows=self.nows, ends=ends, as_of=self.as_of)
+
+        return self.memo(("source", name), make)
 
     def __len__(self) -> int:
         return len(self.ends)

@@ -8,6 +8,7 @@ from retrain_gate.durations import format_duration, parse_duration
 from retrain_gate.kinds.base import (
     CHECK_COMMON,
     DURATION,
+    SOURCE,
     Judgement,
     Kind,
     as_check,
@@ -77,7 +78,7 @@ KIND = Kind(
     name="freshness",
     role="check",
     keys=("freshness",),
-    options={**CHECK_COMMON, "freshness": DURATION},
+    options={**CHECK_COMMON, "source": SOURCE, "freshness": DURATION},
     required=(),
     judge=judge_freshness,
 )

@@ -9,6 +9,7 @@ from retrain_gate.durations import format_duration, parse_duration
 from retrain_gate.kinds.base import (
     CHECK_COMMON,
     DURATION,
+    SOURCE,
     Judgement,
     Kind,
     as_check,
@@ -89,7 +90,7 @@ KIND = Kind(
     name="gaps",
     role="check",
     keys=("max_gap",),
-    options={**CHECK_COMMON, "max_gap": DURATION, "window": DURATION},
+    options={**CHECK_COMMON, "source": SOURCE, "max_gap": DURATION, "window": DURATION},
     required=(),
     judge=judge_gaps,
 )

@@ -7,6 +7,7 @@ import itertools
 from retrain_gate.kinds.base import (
     CHECK_COMMON,
     MAX_OBSERVATIONS,
+    SOURCE,
     Judgement,
     Kind,
     as_check,
@@ -83,6 +84,7 @@ KIND = Kind(
     keys=("required",),
     options={
         **CHECK_COMMON,
+        "source": SOURCE,
         "required": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "window": {"type": "integer", "minimum": 1, "maximum": MAX_OBSERVATIONS},
     },
