@@ -43,12 +43,12 @@ def histograms(reference: Distribution, current: Distribution) -> tuple[Histogra
     if len(set(reference.values)) <= MAX_VALUES_BINNED_BY_VALUE:
         return by_value(reference, current)
     edges = sturges_edges(reference.values, current.values)
-    from retrain_gate.kinds.drift_measures import count_in_bins
+    from retrain_gate.kinds.drift_measures import sample_in_bins
 
     inner = edges[1:-1]
     return (
-        Histogram(edges=edges, categories=None, counts=count_in_bins(inner, reference.values)),
-        Histogram(edges=edges, categories=None, counts=count_in_bins(inner, current.values)),
+        Histogram(edges=edges, categories=None, counts=sample_in_bins(inner, reference)),
+        Histogram(edges=edges, categories=None, counts=sample_in_bins(inner, current)),
     )
 
 
