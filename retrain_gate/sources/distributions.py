@@ -273,7 +273,10 @@ def sample_of(
             )
         except OverflowError:
             numbers = None
-        if numbers is not None and all(map(math.isfinite, numbers)):
+        # a NaN or an infinity makes the sum non-finite (a finite one may overflow: look then)
+        if numbers is not None and (
+            math.isfinite(sum(numbers)) or all(map(math.isfinite, numbers))
+        ):
             if not numbers:
                 raise fail(f"'{field}' is empty; a sample needs at least one value")
             return Sample(numbers)
