@@ -62,6 +62,23 @@ class Sample:
         return sorted(self.values)
 
 
+def count_distinct(*samples: Sequence[float], limit: int) -> int | None:
+    """How many distinct values the samples hold together, when at most `limit`; None when
+    more. Stops as soon as there are more: a set of a million distinct floats costs more
+    than reading them, and a continuous sample shows more than a few values in its first
+    thousands."""
+    seen: set[float] = set()
+    for values in samples:
+        for start in range(0, len(values), _DISTINCT_CHUNK):
+            seen.update(values[start : start + _DISTINCT_CHUNK])
+            if len(seen) > limit:
+                return None
+    return len(seen)
+
+
+_DISTINCT_CHUNK = 4096
+
+
 @dataclass(frozen=True)
 class Unreadable:
     """A feature whose data is bad: only the rules that read this feature are errors."""
