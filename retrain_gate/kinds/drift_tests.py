@@ -41,6 +41,7 @@ a tenth of a standard deviation on average.
 from __future__ import annotations
 
 import math
+import operator
 from bisect import bisect_right
 from collections.abc import Sequence
 from functools import partial
@@ -281,6 +282,10 @@ def wasserstein(
         raise DataError("the reference sample is empty")
     if m == 0:
         raise DataError("the current sample is empty")
+    if n == m:
+        # W1 is also the area between the quantile functions, which for n values a side both
+        # step at k / n: the mean gap between the k-th smallest values, summed at C speed.
+        return math.fsum(map(abs, map(operator.sub, ref, cur))) / n
     # Walk the merged distinct values; between two of them the CDF gap |i/n - j/m| is flat.
     i = j = 0
     area = 0.0
@@ -310,7 +315,13 @@ def normalised_wasserstein(
     reference: Sequence[float], current: Sequence[float], *, presorted: bool = False
 ) -> float:
     """W1 divided by the reference's population standard deviation (at least MIN_NORM)."""
-    distance = wasserstein(reference, current, presorted=presorted)
-    mean = math.fsum(reference) / len(reference)
-    spread = math.sqrt(math.fsum((v - mean) ** 2 for v in reference) / len(reference))
-    return distance / max(spread, MIN_NORM)
+    return wasserstein(reference, current, presorted=presorted) / reference_spread(reference)
+
+
+def reference_spread(values: Sequence[float]) -> float:
+    """The population standard deviation (ddof 0), at least MIN_NORM: Wasserstein's unit.
+    Exact sums (fsum), so the order does not matter: pass the values as committed, not
+    sorted (a pass over a million sorted floats is twice as slow: they lie all over memory)."""
+    mean = math.fsum(values) / len(values)
+    spread = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
+    return max(spread, MIN_NORM)
