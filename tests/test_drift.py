@@ -476,3 +476,14 @@ def test_ks_and_psi_run_on_200k_values_per_side() -> None:
     assert p_value < 1e-100
     assert compare("psi", reference, same) < 0.001
     assert 0.03 < compare("psi", reference, shifted) < 0.06
+
+
+def test_distinct_values_are_counted_up_to_the_limit_only() -> None:
+    from retrain_gate.sources.distributions import count_distinct
+
+    assert count_distinct([1.0, 2.0, 2.0], [3.0, 1.0], limit=3) == 3
+    assert count_distinct([1.0, 2.0, 2.0], [3.0, 4.0], limit=3) is None
+    # a late new value still counts: every value is seen when there are few
+    few = [float(i % 5) for i in range(100_000)]
+    assert count_distinct([*few, 9.0], limit=5) is None
+    assert count_distinct(few, limit=5) == 5

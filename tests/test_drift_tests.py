@@ -84,6 +84,12 @@ W_CASES = {
     "one value each": ([0.5], [2.0]),
     "identical": ([1.0, 2.0, 2.0, 7.0], [7.0, 2.0, 1.0, 2.0]),
     "disjoint": ([1.0, 2.0, 3.0], [10.0, 11.0]),
+    # equal sizes: the k-th smallest values are paired (no walk)
+    "equal sizes, shifted": (
+        [_rng.gauss(0, 1) for _ in range(500)],
+        [_rng.gauss(0.2, 3) for _ in range(500)],
+    ),
+    "equal sizes, ties": ([_rng.randint(0, 3) for _ in range(300)], [2] * 150 + [5] * 150),
 }
 
 

@@ -47,20 +47,21 @@ def choose(reference: Any, current: Any) -> str:
 
     if isinstance(reference, Sample) and isinstance(current, Sample):
         size = len(reference.values)
-        distinct = len(set(reference.values) | set(current.values))
-        if distinct <= FEW_VALUES:
+        if _distinct(reference, current, limit=FEW_VALUES) <= FEW_VALUES:
             return "chisquare" if size <= SMALL else "js"
         return "ks" if size <= SMALL else "wasserstein"
     whole = all(count == int(count) for count in reference.counts)
     return "chisquare" if whole and reference.total <= SMALL else "js"
 
 
-def _distinct(reference: Any, current: Any) -> int:
-    """Distinct values (samples) or categories seen (histograms) on either side."""
-    from retrain_gate.sources.distributions import Sample
+def _distinct(reference: Any, current: Any, *, limit: int) -> int:
+    """Distinct values (samples) or categories seen (histograms) on either side; for samples
+    counted only up to `limit` (more is limit + 1)."""
+    from retrain_gate.sources.distributions import Sample, count_distinct
 
     if isinstance(reference, Sample) and isinstance(current, Sample):
-        return len(set(reference.values) | set(current.values))
+        found = count_distinct(reference.values, current.values, limit=limit)
+        return limit + 1 if found is None else found
     if reference.categories is None or current.categories is None:
         return len(reference.counts)
     seen = (label for h in (reference, current) for label, n in zip(h.categories, h.counts) if n)
@@ -133,11 +134,11 @@ def evaluate_dataset_drift(rule: RuleConfig, ctx: Context) -> Outcome:
         default = JS_BASE_2 if test == "js" and not evidently else DEFAULT_LIMITS[test]
         limit = float(own.get("p_below" if by_p else "above", default))
         try:
-            few = isinstance(ref, Sample) and _distinct(ref, cur) <= FEW_VALUES
+            few = isinstance(ref, Sample) and _distinct(ref, cur, limit=FEW_VALUES) <= FEW_VALUES
             if few and test in ("psi", "js", "chisquare"):
                 ref, cur = drift_evidently.by_value(ref, cur)  # few values: one bin each
             # Evidently's z-test on two values is the 2 x 2 homogeneity chi-square
-            two = test == "chisquare" and _distinct(ref, cur) <= 2
+            two = test == "chisquare" and _distinct(ref, cur, limit=2) <= 2
             measured = drift.measure(
                 test,  # type: ignore[arg-type]
                 ref,

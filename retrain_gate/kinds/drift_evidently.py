@@ -24,7 +24,7 @@ import math
 from collections import Counter
 
 from retrain_gate.errors import DataError
-from retrain_gate.sources.distributions import Distribution, Histogram, Sample
+from retrain_gate.sources.distributions import Distribution, Histogram, Sample, count_distinct
 
 # Evidently bins a numeric sample by value up to this many distinct reference values.
 MAX_VALUES_BINNED_BY_VALUE = 20
@@ -40,15 +40,18 @@ def histograms(reference: Distribution, current: Distribution) -> tuple[Histogra
         raise DataError("the reference sample is empty")
     if not current.values:
         raise DataError("the current sample is empty")
-    if len(set(reference.values)) <= MAX_VALUES_BINNED_BY_VALUE:
+    if count_distinct(reference.values, limit=MAX_VALUES_BINNED_BY_VALUE) is not None:
         return by_value(reference, current)
-    edges = sturges_edges(reference.values, current.values)
-    from retrain_gate.kinds.drift_measures import count_in_bins
+    # Sorted once (the report's bins need the reference sorted anyway): the ends are the
+    # extremes, and the bins are counted by one bisection per edge.
+    ref, cur = reference.ordered, current.ordered
+    edges = _sturges(min(ref[0], cur[0]), max(ref[-1], cur[-1]), len(ref) + len(cur))
+    from retrain_gate.kinds.drift_measures import sample_in_bins
 
     inner = edges[1:-1]
     return (
-        Histogram(edges=edges, categories=None, counts=count_in_bins(inner, reference.values)),
-        Histogram(edges=edges, categories=None, counts=count_in_bins(inner, current.values)),
+        Histogram(edges=edges, categories=None, counts=sample_in_bins(inner, reference)),
+        Histogram(edges=edges, categories=None, counts=sample_in_bins(inner, current)),
     )
 
 
@@ -67,7 +70,10 @@ def sturges_edges(*samples: tuple[float, ...]) -> tuple[float, ...]:
     """numpy.histogram_bin_edges(concatenated samples, bins="sturges")."""
     low = min(min(s) for s in samples)
     high = max(max(s) for s in samples)
-    size = sum(len(s) for s in samples)
+    return _sturges(low, high, sum(len(s) for s in samples))
+
+
+def _sturges(low: float, high: float, size: int) -> tuple[float, ...]:
     if low == high:
         low, high = low - 0.5, high + 0.5
     width = (high - low) / (math.log2(size) + 1.0)

@@ -18,7 +18,7 @@ from retrain_gate.kinds.drift_measures import (
     psi,
     to_histogram,
 )
-from retrain_gate.kinds.drift_tests import chi_square, ks_2samp, normalised_wasserstein
+from retrain_gate.kinds.drift_tests import chi_square, ks_2samp, reference_spread, wasserstein
 from retrain_gate.sources.distributions import Distribution, Sample
 
 
@@ -40,9 +40,11 @@ def measure(
                 f"{name} needs committed samples, not histograms",
                 hint='commit raw values ({"values": [...]}) or use the psi, js or chisquare metric',
             )
+        ref, cur = reference.ordered, current.ordered  # sorted once, shared with the bins
         if metric == "ks":
-            return Measured(*ks_2samp(reference.values, current.values))
-        return Measured(normalised_wasserstein(reference.values, current.values))
+            return Measured(*ks_2samp(ref, cur, presorted=True))
+        distance = wasserstein(ref, cur, presorted=True)
+        return Measured(distance / reference_spread(reference.values))
     if metric not in METRICS:
         raise ConfigError(f"unknown drift metric {metric!r}; expected one of {', '.join(METRICS)}")
     if convention == "evidently":

@@ -10,10 +10,11 @@ en = n*m / (n+m),
 is used, so p stays accurate). This is `scipy.special.kolmogorov(sqrt(en) * D)`, NOT the
 p-value `scipy.stats.ks_2samp` reports by default for small samples (exact): with a few dozen
 values per side the two differ noticeably; with thousands they agree closely. From 20,000
-values the walk over the merged samples is pruned, still exactly: the gaps at every 256th
-reference value bound the gap between them, and only intervals whose bound beats the best gap
-found are walked (4% of the values of two 1M-value normal samples 0.05 sd apart, 9% of two
-samples of the same distribution).
+values the walk over the merged samples is replaced by an exact branch and bound: the gaps at
+some values (two bisections each) bound the gap between them, the interval with the largest
+bound is cut finer, and only small intervals whose bound still beats the best gap found are
+walked (for two 1M-value normal samples 0.05 sd apart, about 10,000 bisections and a few
+thousand values walked: 20 ms instead of 700).
 
 Chi-square, on counts (histograms of whole counts, or samples binned or counted by value):
 
@@ -40,9 +41,11 @@ a tenth of a standard deviation on average.
 from __future__ import annotations
 
 import math
+import operator
 from bisect import bisect_right
 from collections.abc import Sequence
 from functools import partial
+from heapq import heappop, heappush
 
 from retrain_gate.errors import DataError
 
@@ -50,10 +53,13 @@ from retrain_gate.errors import DataError
 MIN_NORM = 0.001
 
 
-def ks_2samp(reference: Sequence[float], current: Sequence[float]) -> tuple[float, float]:
-    """Two-sample KS statistic D and its asymptotic p-value (see the module docstring)."""
-    ref = sorted(reference)
-    cur = sorted(current)
+def ks_2samp(
+    reference: Sequence[float], current: Sequence[float], *, presorted: bool = False
+) -> tuple[float, float]:
+    """Two-sample KS statistic D and its asymptotic p-value (see the module docstring).
+    `presorted`: both sequences are sorted already (`Sample.ordered`)."""
+    ref = reference if presorted else sorted(reference)
+    cur = current if presorted else sorted(current)
     n, m = len(ref), len(cur)
     if n == 0:
         raise DataError("the reference sample is empty")
@@ -65,9 +71,13 @@ def ks_2samp(reference: Sequence[float], current: Sequence[float]) -> tuple[floa
     return statistic, kolmogorov_sf(math.sqrt(effective_n) * statistic)
 
 
-# From this many values the walk is pruned (`_largest_gap`); one grid point per _STEP values.
+# From this many values the walk is pruned (`_largest_gap`).
 _PRUNE_FROM = 20_000
+# An interval is cut at every _STEP-th value of its larger side (at least _FAN pieces), and
+# walked value by value once it holds at most _WALK values.
 _STEP = 256
+_FAN = 16
+_WALK = 64
 
 
 def _walk(ref: Sequence[float], cur: Sequence[float]) -> int:
@@ -101,26 +111,37 @@ def _walk(ref: Sequence[float], cur: Sequence[float]) -> int:
 
 
 def _largest_gap(ref: Sequence[float], cur: Sequence[float]) -> int:
-    """What `_walk` returns, walking only where the largest gap can be: the exact gaps at a
-    grid of reference values bound the gap between two grid values (the counts there lie
-    between the counts at its ends), and an interval whose bound does not beat the best
-    exact gap found is skipped."""
+    """What `_walk` returns, by branch and bound: an interval of values (ref[i:i_end] and
+    cur[j:j_end], i and j counting the values below it) is cut at some of its values, where
+    the gaps are exact (two bisections each); the gap anywhere inside a piece is bounded by
+    the counts at its ends (they lie between them); the piece with the largest bound is cut
+    next, walked once small, and the search stops when no bound beats the best exact gap."""
     n, m = len(ref), len(cur)
-    grid = ref[_STEP - 1 :: _STEP]
-    refs = [*map(partial(bisect_right, ref), grid), n]  # counts of values <= each grid value
-    curs = [*map(partial(bisect_right, cur), grid), m]
-    best = max(abs(i * m - j * n) for i, j in zip(refs, curs))
-    intervals = []
-    low_i = low_j = 0
-    for i, j in zip(refs, curs):
-        bound = max(i * m - low_j * n, j * n - low_i * m)
-        if bound > best:
-            intervals.append((bound, low_i, i, low_j, j))
-        low_i, low_j = i, j
-    for bound, low_i, high_i, low_j, high_j in sorted(intervals, reverse=True):
-        if bound <= best:
+    best = 0
+    pending = [(-n * m, 0, n, 0, m)]  # (-bound, i, i_end, j, j_end), a heap
+    while pending:
+        bound, i, i_end, j, j_end = heappop(pending)
+        if -bound <= best:
             break
-        best = max(best, _walk_between(ref, cur, low_i, high_i, low_j, high_j))
+        size = i_end - i + j_end - j
+        if size <= _WALK:
+            best = max(best, _walk_between(ref, cur, i, i_end, j, j_end))
+            continue
+        side, low, high = (ref, i, i_end) if i_end - i >= j_end - j else (cur, j, j_end)
+        step = max(1, min(_STEP, (high - low) // _FAN))
+        cuts = side[low + step - 1 : high - 1 : step]  # values inside the interval
+        refs = [*map(partial(bisect_right, ref, lo=i, hi=i_end), cuts), i_end]
+        curs = [*map(partial(bisect_right, cur, lo=j, hi=j_end), cuts), j_end]
+        best = max(best, *(abs(a * m - b * n) for a, b in zip(refs, curs)))
+        low_i, low_j = i, j
+        for high_i, high_j in zip(refs, curs):
+            piece = max(high_i * m - low_j * n, high_j * n - low_i * m)
+            if piece > best:
+                if high_i - low_i + high_j - low_j == size:  # one tied value: no cut helps
+                    best = max(best, _walk_between(ref, cur, low_i, high_i, low_j, high_j))
+                else:
+                    heappush(pending, (-piece, low_i, high_i, low_j, high_j))
+            low_i, low_j = high_i, high_j
     return best
 
 
@@ -249,15 +270,22 @@ def chi2_sf(x: float, freedom: int) -> float:
     return min(max(math.exp(log_prefix) * h, 0.0), 1.0)
 
 
-def wasserstein(reference: Sequence[float], current: Sequence[float]) -> float:
-    """W1 between two samples: the area between their empirical CDFs."""
-    ref = sorted(reference)
-    cur = sorted(current)
+def wasserstein(
+    reference: Sequence[float], current: Sequence[float], *, presorted: bool = False
+) -> float:
+    """W1 between two samples: the area between their empirical CDFs (`presorted`: both
+    sequences are sorted already)."""
+    ref = reference if presorted else sorted(reference)
+    cur = current if presorted else sorted(current)
     n, m = len(ref), len(cur)
     if n == 0:
         raise DataError("the reference sample is empty")
     if m == 0:
         raise DataError("the current sample is empty")
+    if n == m:
+        # W1 is also the area between the quantile functions, which for n values a side both
+        # step at k / n: the mean gap between the k-th smallest values, summed at C speed.
+        return math.fsum(map(abs, map(operator.sub, ref, cur))) / n
     # Walk the merged distinct values; between two of them the CDF gap |i/n - j/m| is flat.
     i = j = 0
     area = 0.0
@@ -283,9 +311,17 @@ def wasserstein(reference: Sequence[float], current: Sequence[float]) -> float:
     return area / (n * m)
 
 
-def normalised_wasserstein(reference: Sequence[float], current: Sequence[float]) -> float:
+def normalised_wasserstein(
+    reference: Sequence[float], current: Sequence[float], *, presorted: bool = False
+) -> float:
     """W1 divided by the reference's population standard deviation (at least MIN_NORM)."""
-    distance = wasserstein(reference, current)
-    mean = math.fsum(reference) / len(reference)
-    spread = math.sqrt(math.fsum((v - mean) ** 2 for v in reference) / len(reference))
-    return distance / max(spread, MIN_NORM)
+    return wasserstein(reference, current, presorted=presorted) / reference_spread(reference)
+
+
+def reference_spread(values: Sequence[float]) -> float:
+    """The population standard deviation (ddof 0), at least MIN_NORM: Wasserstein's unit.
+    Exact sums (fsum), so the order does not matter: pass the values as committed, not
+    sorted (a pass over a million sorted floats is twice as slow: they lie all over memory)."""
+    mean = math.fsum(values) / len(values)
+    spread = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
+    return max(spread, MIN_NORM)

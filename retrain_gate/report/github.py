@@ -17,11 +17,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from retrain_gate.errors import UsageError
 
@@ -34,10 +34,13 @@ from retrain_gate.report.annotations import annotation_path as annotation_path
 from retrain_gate.report.annotations import build_annotations
 from retrain_gate.report.annotations import escape_data as escape_data
 from retrain_gate.report.annotations import escape_property as escape_property
-from retrain_gate.report.budget import Fitted, NoteWriter, fit
-from retrain_gate.report.json_report import render_json
-from retrain_gate.report.markdown import render_markdown
 from retrain_gate.results import ModelResult, Report
+
+if TYPE_CHECKING:
+    from retrain_gate.report.budget import Fitted
+
+# Rendering and trimming the Markdown, and random tokens, are imported where they are used: a
+# plain `check` (no runner, no report files) needs none of them.
 
 # GitHub drops a step summary over 1 MiB (1,048,576 bytes); keep a margin for what other
 # tools in the same step may have appended and for the trimming note itself.
@@ -109,6 +112,8 @@ def step_outputs(
 
 def format_output(name: str, value: str, *, delimiter: str | None = None) -> str:
     """`name<<DELIMITER`, the value, `DELIMITER`: safe for any value, one line or many."""
+    import secrets
+
     while delimiter is None or delimiter in value or delimiter in name:
         delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
     return f"{name}<<{delimiter}\n{value}\n{delimiter}\n"
@@ -125,6 +130,8 @@ def fit_summary(markdown: str, *, budget: int, full_report: str) -> str:
     """The Markdown as is when it fits in `budget` bytes (UTF-8); else charts, then folded
     model details, then other details are left out, with a note naming what went (see
     retrain_gate.report.budget); lines are cut from the end only as the last resort."""
+    from retrain_gate.report.budget import NoteWriter, fit
+
     return fit(markdown, budget=budget, note=NoteWriter(full_report=full_report)).markdown
 
 
@@ -153,6 +160,8 @@ def _code(text: str) -> str:
 
 def write_summary(path: Path, markdown: str, *, full_report: str) -> Fitted:
     """Append to GITHUB_STEP_SUMMARY, within what is left of the step's budget."""
+    from retrain_gate.report.budget import NoteWriter, fit
+
     try:
         already = path.stat().st_size
     except OSError:
@@ -166,6 +175,8 @@ def write_summary(path: Path, markdown: str, *, full_report: str) -> Fitted:
 def shield(text: str) -> str:
     """Print user text (rule reasons, file contents) without the runner obeying any `::command`
     in it: `::stop-commands::` pauses workflow commands until a random token resumes them."""
+    import secrets
+
     token = secrets.token_hex(16)
     body = text if text.endswith("\n") else text + "\n"
     return f"::stop-commands::{token}\n{body}::{token}::\n"
@@ -226,6 +237,11 @@ def publish(
 ) -> Published:
     """The gate's reports on the runner; returns the annotation commands to print. `root`:
     the folder the config's data paths are relative to (for the annotations' files)."""
+    if not (github or summary_file or json_report):
+        return Published(None, None, ())  # nothing to write: nothing to render
+    from retrain_gate.report.json_report import render_json
+    from retrain_gate.report.markdown import render_markdown
+
     env = os.environ if environ is None else environ
     summary_path, report_path, fitted = write_reports(
         render_markdown(report),

@@ -6,6 +6,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Protocol, cast
 
 from retrain_gate.errors import DataError
@@ -53,6 +54,29 @@ class Sample:
 
     values: tuple[float, ...]
     missing: int = 0
+
+    @cached_property
+    def ordered(self) -> list[float]:
+        """The values sorted, once: binning, KS, Wasserstein and the report's bins share it
+        (sorting a million values costs as much as reading them)."""
+        return sorted(self.values)
+
+
+def count_distinct(*samples: Sequence[float], limit: int) -> int | None:
+    """How many distinct values the samples hold together, when at most `limit`; None when
+    more. Stops as soon as there are more: a set of a million distinct floats costs more
+    than reading them, and a continuous sample shows more than a few values in its first
+    thousands."""
+    seen: set[float] = set()
+    for values in samples:
+        for start in range(0, len(values), _DISTINCT_CHUNK):
+            seen.update(values[start : start + _DISTINCT_CHUNK])
+            if len(seen) > limit:
+                return None
+    return len(seen)
+
+
+_DISTINCT_CHUNK = 4096
 
 
 @dataclass(frozen=True)
@@ -266,7 +290,10 @@ def sample_of(
             )
         except OverflowError:
             numbers = None
-        if numbers is not None and all(map(math.isfinite, numbers)):
+        # a NaN or an infinity makes the sum non-finite (a finite one may overflow: look then)
+        if numbers is not None and (
+            math.isfinite(sum(numbers)) or all(map(math.isfinite, numbers))
+        ):
             if not numbers:
                 raise fail(f"'{field}' is empty; a sample needs at least one value")
             return Sample(numbers)
