@@ -8,7 +8,11 @@ from retrain_gate.kinds import registry
 from retrain_gate.kinds.base import Kind
 from retrain_gate.model import GROUP, GROUP_KEYS
 
-SCHEMA_ID = "https://github.com/retrain-gate/retrain-gate/schema/retrain-gate.schema.json"
+# The project's one name on GitHub (action, pre-commit hook, schema URL, examples); the
+# schema's $id is the committed file at the major tag, a URL editors can fetch.
+REPOSITORY = "retrain-gate/retrain-gate"
+SCHEMA_PATH = "schema/retrain-gate.schema.json"
+SCHEMA_ID = f"https://raw.githubusercontent.com/{REPOSITORY}/v1/{SCHEMA_PATH}"
 
 
 def rule_schema(kind: Kind) -> dict[str, Any]:
