@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from retrain_gate import __version__
 
@@ -53,3 +57,100 @@ def test_the_changelog_keeps_a_changelog_with_the_version_released() -> None:
         assert re.search(rf"^\[{re.escape(name)}\]: https://github\.com/\S+$", text, re.MULTILINE)
     headings = set(re.findall(r"^### (\w+)$", text, re.MULTILINE))
     assert headings <= {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"}
+
+
+def load(path: Path) -> dict[Any, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+RELEASE = ROOT / ".github" / "workflows" / "release.yml"
+PINNED_USES = re.compile(r"^(actions/[\w-]+)@([0-9a-f]{40})$")
+
+
+def test_the_release_workflow_runs_on_version_tags_with_least_privilege() -> None:
+    workflow = load(RELEASE)
+    trigger = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert trigger == {"push": {"tags": ["v[0-9]+.[0-9]+.[0-9]+"]}}  # never the moved `v1`
+    assert workflow["permissions"] == {}
+    jobs = workflow["jobs"]
+    assert list(jobs) == ["build", "pypi", "github"]
+    assert jobs["build"]["permissions"] == {"contents": "read"}
+    # only the publishing job can get an OIDC token, and it runs none of the build's code
+    assert jobs["pypi"]["permissions"] == {"id-token": "write", "actions": "read"}
+    assert jobs["pypi"]["environment"]["name"] == "pypi"
+    assert jobs["github"]["permissions"] == {"contents": "write", "actions": "read"}
+    assert [n for n, job in jobs.items() if "id-token" in job["permissions"]] == ["pypi"]
+
+
+def test_the_release_workflow_builds_with_the_checked_script_and_publishes_without_a_token() -> (
+    None
+):
+    workflow = load(RELEASE)
+    text = RELEASE.read_text(encoding="utf-8")
+    steps = {name: job["steps"] for name, job in workflow["jobs"].items()}
+    runs = {name: "\n".join(s.get("run", "") for s in job) for name, job in steps.items()}
+    assert 'scripts/release-check.sh dist "$TAG"' in runs["build"]
+    assert "uv publish --trusted-publishing always dist/*" in runs["pypi"]
+    assert 'python -m pip install "uv==$UV_VERSION"' in runs["pypi"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", workflow["env"]["UV_VERSION"])
+    assert "scripts/changelog_notes.py" in runs["github"]
+    assert "gh release create" in runs["github"]
+    assert "git/refs/tags/$major" in runs["github"]
+    assert "secrets." not in text and "password" not in text.lower()
+    # the files published are the files checked: their hashes travel with the build's output
+    for job in ("pypi", "github"):
+        assert 'sha256sum --check --strict <<< "$SHA256"' in runs[job]
+    # every action pinned by SHA, with its tag beside it, and no `${{ }}` inside a script
+    for job in steps.values():
+        for step in job:
+            if "uses" in step:
+                assert PINNED_USES.match(step["uses"]), step["uses"]
+                assert re.search(re.escape(step["uses"]) + r" # v\d+\.\d+\.\d+\n", text)
+            else:
+                assert "${{" not in step["run"]
+            assert step.get("with", {}).get("persist-credentials", False) is False
+            assert "cache" not in step.get("with", {})  # nothing restored into a release
+
+
+def test_the_actions_are_pinned_to_the_same_commits_in_every_workflow() -> None:
+    pins: dict[str, set[str]] = {}
+    for path in [
+        *tracked(".github/workflows/*.yml", "examples/workflows/*.yml"),
+        ROOT / "action.yml",
+    ]:
+        for name, sha in re.findall(
+            r"uses: (actions/[\w-]+)@([0-9a-f]{40})", path.read_text("utf-8")
+        ):
+            pins.setdefault(name, set()).add(sha)
+    assert pins and all(len(shas) == 1 for shas in pins.values()), pins
+
+
+def test_ci_runs_the_release_check_as_a_dry_run() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert 'bash scripts/release-check.sh "$release_out/dist"' in ci
+    script = (ROOT / "scripts" / "release-check.sh").read_text(encoding="utf-8")
+    for step in ("python -m build", "twine check --strict", "-m venv", "--version"):
+        assert step in script, step
+    assert "check --config examples/retrain-gate.yml --now 2026-11-28" in script
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "retrain-gate check --config examples/retrain-gate.yml --now 2026-11-28" in readme
+
+
+def test_the_release_notes_are_the_changelog_section_of_the_version() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "changelog_notes.py"), __version__],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.startswith("The first release.\n\n### Added\n")
+    assert "## [" not in done.stdout and "[Unreleased]" not in done.stdout
+    missing = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "changelog_notes.py"), "9.9.9"],
+        capture_output=True,
+        text=True,
+    )
+    assert missing.returncode == 1
+    assert "no dated section '## [9.9.9] - YYYY-MM-DD'" in missing.stderr
