@@ -1,6 +1,6 @@
 """Print one version's section of CHANGELOG.md (the release notes), or exit 1 if it has none.
 
-    python scripts/changelog_notes.py 0.1.0
+python scripts/changelog_notes.py 0.1.0
 """
 
 from __future__ import annotations

@@ -234,7 +234,8 @@ def test_unknown_kind_suggests_one(tmp_path: Path) -> None:
 def test_wrong_type(tmp_path: Path) -> None:
     text = HEAD + "    triggers:\n      - {name: d, metric: accuracy, below: low}\n"
     assert config_error(tmp_path, text) == (
-        "retrain-gate.yml:6:44: models.m.triggers[0].below: 'low' is not of type 'number'"
+        "retrain-gate.yml:6:44: models.m.triggers[0].below: 'low' is not of type 'number' "
+        "(A number: fires when the value is below it; equal does not fire.)"
     )
 
 
@@ -619,4 +620,8 @@ def test_an_editor_flags_a_misspelled_key_inside_a_member() -> None:
 
     data = yaml.safe_load(GROUPED.replace("growth_since_baseline", "growth_since_baselin"))
     errors = list(jsonschema.Draft202012Validator(build_schema()).iter_errors(data))
-    assert [list(e.absolute_path) for e in errors] == [["models", "m", "triggers", 0]]
+    # at the member itself, not at the whole group: only the selected kind's schema applies,
+    # and the key no kind has is named
+    member = ["models", "m", "triggers", 0, "all", 1]
+    assert {tuple(e.absolute_path) for e in errors} == {tuple(member)}
+    assert any(e.message.startswith("'growth_since_baselin' is not one of [") for e in errors)
