@@ -307,7 +307,7 @@ def build_schema() -> dict[str, Any]:
                         "minLength": 1,
                         "description": "Long layout: rows with the same value of this "
                         "column (MLflow's `step` or `run_id`) are one observation, timed by "
-                        "the earliest; default: rows with the same time.",
+                        "the earliest; without it, the rows with the same time are.",
                     },
                     "history": {
                         "enum": ["file", "git"],
