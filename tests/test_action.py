@@ -1,24 +1,25 @@
 """The composite action, run step by step as a runner would run it.
 
 Each `run:` step of action.yml is executed with bash as the runner does (`bash --noprofile
---norc -eo pipefail`), with the runner's variables (GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, a
-fresh file per step; GITHUB_ACTION_PATH, GITHUB_WORKSPACE, RUNNER_TEMP...) and the step's `env:`
-after a small evaluator has replaced the `${{ ... }}` expressions the action uses. The
-`actions/setup-python` step is the one step not run: its job (a Python on PATH) is done by a
-virtual environment made here. The install step really installs the package from a copy of
-the action's folder, offline: pip is told so through its own environment variables.
+--norc -eo pipefail`), with the runner's variables (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY,
+GITHUB_ENV and GITHUB_PATH, a fresh file per step, the last two applied to the steps after it
+as the runner applies them; GITHUB_ACTION_PATH, GITHUB_WORKSPACE, RUNNER_TEMP...) and the
+step's `env:` after a small evaluator has replaced the `${{ ... }}` expressions the action
+uses. The `actions/setup-python` step is the one step not run: with `update-environment: false`
+its work is an output, the path of a Python, here this interpreter's. The install step really
+makes the action's venv and installs requirements/action.txt with its hashes, offline, from a
+wheelhouse of exactly those wheels (.ci/run downloads it, see WHEELHOUSE below).
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import sysconfig
-import venv
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from typing import Any
 import pytest
 import yaml
 
+from retrain_gate import __version__
 from retrain_gate.cli import main
 from tests.conftest import EXAMPLES, commit, daily_csv, git, write
 from tests.fakegithub import FakeGitHub
@@ -72,35 +74,83 @@ class Run:
     step_outputs: dict[str, dict[str, str]]
     summaries: dict[str, str]
     outputs: dict[str, str]  # the action's outputs, mapped from its steps'
+    env_files: dict[str, str]  # what each step wrote to GITHUB_ENV and GITHUB_PATH
+    job_before: str  # what a step of the job sees of PATH and `python` before the action
+    job_after: str  # and after it
+
+
+# A later step of the user's job: where `python` is, which interpreter it is, and the PATH.
+JOB_PROBE = 'command -v python; python -c "import sys; print(sys.executable)"; echo "$PATH"'
+
+
+def runner_files(text: str) -> list[tuple[str, str]]:
+    """NAME=value lines and NAME<<DELIMITER blocks, as GITHUB_ENV holds them."""
+    pairs, lines = [], iter(text.splitlines())
+    for line in lines:
+        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+            name, delimiter = line.split("<<", 1)
+            block = []
+            for inner in lines:
+                if inner == delimiter:
+                    break
+                block.append(inner)
+            pairs.append((name, "\n".join(block)))
+        elif line:
+            name, value = line.split("=", 1)
+            pairs.append((name, value))
+    return pairs
+
+
+def probe(env: Mapping[str, str], cwd: Path) -> str:
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", JOB_PROBE],
+        cwd=cwd,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+# The wheels of requirements/action.txt for this Python and platform, made by
+#   python -m pip download --no-deps --require-hashes -r requirements/action.txt -d .ci-wheelhouse
+# (.ci/run does it before the tests; without it, outside CI, the action's tests are skipped).
+WHEELHOUSE = Path(os.environ.get("RETRAIN_GATE_WHEELHOUSE", ROOT / ".ci-wheelhouse"))
 
 
 @pytest.fixture(scope="module")
-def python_on_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """What setup-python leaves: a Python on PATH. A fresh venv without pip of its own that
-    sees this environment's packages (pip, setuptools, the action's dependencies) through a
-    .pth file, so the install step installs only the action's package, into the venv."""
-    folder = tmp_path_factory.mktemp("python")
-    venv.EnvBuilder(with_pip=False).create(folder)
-    paths = dict.fromkeys((sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]))
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    site_packages = folder / "lib" / version / "site-packages"
-    (site_packages / "test_parent_environment.pth").write_text("\n".join(paths) + "\n")
-    return folder / "bin"
+def wheelhouse() -> Path:
+    if not any(WHEELHOUSE.glob("*.whl")):
+        message = f"no wheelhouse for the action's install at {WHEELHOUSE} (see WHEELHOUSE)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return WHEELHOUSE
 
 
-@pytest.fixture
-def action_path(tmp_path: Path) -> Path:
-    """The action as the runner checks it out: action.yml and the package's sources."""
-    folder = tmp_path / "_actions" / "retrain-gate"
+def copy_action(folder: Path) -> Path:
+    """The action as the runner checks it out: action.yml, the lock file, the package."""
     folder.mkdir(parents=True)
-    for name in ("action.yml", "pyproject.toml", "README.md"):
+    for name in ("action.yml", "pyproject.toml", "README.md", "LICENSE"):
         shutil.copy2(ROOT / name, folder / name)
-    shutil.copytree(
-        ROOT / "retrain_gate",
-        folder / "retrain_gate",
-        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
-    )
+    for name in ("retrain_gate", "requirements"):
+        shutil.copytree(
+            ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+        )
     return folder
+
+
+@pytest.fixture(scope="module")
+def action_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_action(tmp_path_factory.mktemp("_actions") / "retrain-gate")
+
+
+@pytest.fixture(scope="module")
+def runner_temp(tmp_path_factory: pytest.TempPathFactory, wheelhouse: Path) -> Path:
+    """One RUNNER_TEMP for the module's runs, as for several uses of the action in one job:
+    the first run makes the action's venv, the others take it (see the install step)."""
+    return tmp_path_factory.mktemp("runner_temp")
 
 
 @pytest.fixture
@@ -116,7 +166,7 @@ def run_action(
     *,
     action_path: Path,
     workspace: Path,
-    python_bin: Path,
+    runner_temp: Path,
     tmp_path: Path,
     extra_env: Mapping[str, str] | None = None,
 ) -> Run:
@@ -129,10 +179,9 @@ def run_action(
         for name, spec in declared.items()
     }
     context: dict[str, dict[str, str]] = {"inputs": given, "github": github, "steps": {}}
-    runner_temp = tmp_path / "runner_temp"
-    runner_temp.mkdir(exist_ok=True)
-    base_env = {
-        "PATH": f"{python_bin}{os.pathsep}{os.environ['PATH']}",
+    job_env = {
+        # the job's own PATH: this interpreter's folder first, as setup-python would leave it
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         "HOME": os.environ.get("HOME", str(tmp_path)),
         "LANG": "C.UTF-8",
         "CI": "true",
@@ -146,37 +195,47 @@ def run_action(
         "GITHUB_SERVER_URL": "https://github.com",
         "GITHUB_REF_NAME": "main",
         "NO_COLOR": "1",
-        # pip, offline: no index, and the build backend of this environment
+        # pip, offline: no configuration of this machine's, no index, only the wheelhouse
+        "PIP_CONFIG_FILE": os.devnull,
         "PIP_NO_INDEX": "1",
-        "PIP_NO_BUILD_ISOLATION": "0",  # pip's spelling of --no-build-isolation
+        "PIP_FIND_LINKS": str(WHEELHOUSE),
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
         **(extra_env or {}),
     }
-    run = Run({}, {}, {}, {}, {}, {})
+    before = probe(job_env, workspace)
+    run = Run({}, {}, {}, {}, {}, {}, {}, before, "")
     for index, step in enumerate(action["runs"]["steps"]):
         key = step.get("id") or f"step{index}"
         if "uses" in step:
             assert step["uses"].startswith("actions/setup-python@"), step["uses"]
-            # setup-python hashes cache-dependency-path inside the workspace only: the key
-            # file must be there (and be this action's own pyproject.toml) when it runs
             with_ = {k: evaluate(str(v), context) for k, v in step.get("with", {}).items()}
+            # it must not touch the job's environment, and says where its Python is
+            assert with_["update-environment"].lower() == "false"
+            assert with_["python-version"] == given["python-version"]
+            # its pip cache is keyed on the lock file, which must be in the workspace then
+            assert with_["cache"] in ("pip", "")
             key_file = (workspace / with_["cache-dependency-path"]).resolve()
             assert key_file.is_relative_to(workspace.resolve()), key_file
-            assert key_file.read_bytes() == (action_path / "pyproject.toml").read_bytes()
-            continue  # its work, a Python on PATH, is python_bin
+            lock = action_path / "requirements" / "action.txt"
+            assert key_file.read_bytes() == lock.read_bytes()
+            context["steps"][f"{key}.python-path"] = sys.executable
+            continue
         script = step["run"]
         assert "${{" not in script, f"an expression inside the run script of {step['name']!r}"
         assert step["shell"] == "bash"
         files = tmp_path / "runner" / key
         files.mkdir(parents=True)
         output, summary = files / "output", files / "summary"
-        output.touch()
-        summary.touch()
+        env_file, path_file = files / "env", files / "path"
+        for name in (output, summary, env_file, path_file):
+            name.touch()
         env = {
-            **base_env,
+            **job_env,
             **{name: evaluate(str(v), context) for name, v in step.get("env", {}).items()},
             "GITHUB_OUTPUT": str(output),
             "GITHUB_STEP_SUMMARY": str(summary),
+            "GITHUB_ENV": str(env_file),
+            "GITHUB_PATH": str(path_file),
         }
         cwd = workspace / evaluate(str(step.get("working-directory", ".")), context)
         (files / "script.sh").write_text(script, encoding="utf-8")
@@ -193,6 +252,13 @@ def run_action(
         run.stderr[key] = done.stderr
         run.step_outputs[key] = parse_outputs(output.read_text(encoding="utf-8"))
         run.summaries[key] = summary.read_text(encoding="utf-8")
+        run.env_files[key] = env_file.read_text(encoding="utf-8") + path_file.read_text(
+            encoding="utf-8"
+        )
+        # what the runner does with them for the later steps of the job
+        job_env.update(runner_files(env_file.read_text(encoding="utf-8")))
+        for folder in reversed(path_file.read_text(encoding="utf-8").splitlines()):
+            job_env["PATH"] = f"{folder}{os.pathsep}{job_env['PATH']}"
         for name, value in run.step_outputs[key].items():
             context["steps"][f"{key}.{name}"] = value
         if done.returncode != 0:
@@ -200,13 +266,14 @@ def run_action(
     run.outputs = {
         name: evaluate(str(spec["value"]), context) for name, spec in action["outputs"].items()
     }
+    run.job_after = probe(job_env, workspace)
     return run
 
 
 def test_the_action_in_dry_run_on_the_examples(
     action_path: Path,
     workspace: Path,
-    python_on_path: Path,
+    runner_temp: Path,
     tmp_path: Path,
     fake_github: FakeGitHub,
 ) -> None:
@@ -214,22 +281,17 @@ def test_the_action_in_dry_run_on_the_examples(
         {"config": "my examples/retrain-gate.yml", "dry-run": "true"},
         action_path=action_path,
         workspace=workspace,
-        python_bin=python_on_path,
+        runner_temp=runner_temp,
         tmp_path=tmp_path,
         extra_env={"RETRAIN_GATE_NOW": "2026-11-28", "GITHUB_API_URL": fake_github.url},
     )
-    assert run.codes == {"step0": 0, "step1": 0, "step3": 0, "gate": 0}, run.stderr
+    assert run.codes == {"step0": 0, "key": 0, "install": 0, "gate": 0}, run.stderr
     # the token is masked before any other step runs
     assert run.stdout["step0"] == f"::add-mask::{TOKEN}\n"
-    # installed from the action's folder, into the Python on PATH
-    installed = subprocess.run(
-        [str(python_on_path / "python"), "-c", "import retrain_gate; print(retrain_gate.__file__)"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert installed.startswith(str(python_on_path.parent))
+    # the gate ran from the action's own venv; the job's PATH and `python` are as they were
+    assert Path(run.step_outputs["install"]["python"]).is_relative_to(runner_temp)
+    assert run.job_after == run.job_before
+    assert all(text == "" for text in run.env_files.values()), run.env_files
     # the pip cache key file was only lent to setup-python: nothing is left in the workspace
     assert not (workspace / ".retrain-gate-pip-key").exists()
 
@@ -255,7 +317,7 @@ def test_the_action_in_dry_run_on_the_examples(
         ("fraud", "skip", "not-needed"),
     ]
     # the report files live under RUNNER_TEMP, the job summary is the same Markdown
-    assert Path(outputs["summary"]).is_relative_to(tmp_path / "runner_temp")
+    assert Path(outputs["summary"]).is_relative_to(runner_temp)
     summary = run.summaries["gate"]
     assert summary == Path(outputs["summary"]).read_text(encoding="utf-8")
     # a dry run says so first, not "RETRAIN" as if a retraining had started
@@ -284,7 +346,7 @@ def test_the_action_in_dry_run_on_the_examples(
 def test_the_action_dispatches_and_reports_the_run_url(
     action_path: Path,
     workspace: Path,
-    python_on_path: Path,
+    runner_temp: Path,
     tmp_path: Path,
     fake_github: FakeGitHub,
 ) -> None:
@@ -292,7 +354,7 @@ def test_the_action_dispatches_and_reports_the_run_url(
         {"config": "my examples/retrain-gate.yml", "model": "churn"},
         action_path=action_path,
         workspace=workspace,
-        python_bin=python_on_path,
+        runner_temp=runner_temp,
         tmp_path=tmp_path,
         extra_env={"RETRAIN_GATE_NOW": "2026-11-28", "GITHUB_API_URL": fake_github.url},
     )
@@ -322,7 +384,7 @@ def test_the_action_dispatches_and_reports_the_run_url(
 def test_model_names_split_on_commas_and_lines_and_all_means_every_model(
     action_path: Path,
     workspace: Path,
-    python_on_path: Path,
+    runner_temp: Path,
     tmp_path: Path,
 ) -> None:
     run = run_action(
@@ -334,7 +396,7 @@ def test_model_names_split_on_commas_and_lines_and_all_means_every_model(
         },
         action_path=action_path,
         workspace=workspace,
-        python_bin=python_on_path,
+        runner_temp=runner_temp,
         tmp_path=tmp_path,
         extra_env={"RETRAIN_GATE_NOW": "2026-11-28"},
     )
@@ -347,14 +409,14 @@ def test_model_names_split_on_commas_and_lines_and_all_means_every_model(
 def test_fail_on_fails_the_step_and_keeps_the_outputs(
     action_path: Path,
     workspace: Path,
-    python_on_path: Path,
+    runner_temp: Path,
     tmp_path: Path,
 ) -> None:
     run = run_action(
         {"config": "my examples/retrain-gate.yml", "dry-run": "true", "fail-on": "retrain"},
         action_path=action_path,
         workspace=workspace,
-        python_bin=python_on_path,
+        runner_temp=runner_temp,
         tmp_path=tmp_path,
         extra_env={"RETRAIN_GATE_NOW": "2026-11-28"},
     )
@@ -366,14 +428,14 @@ def test_fail_on_fails_the_step_and_keeps_the_outputs(
 def test_a_boolean_input_that_is_not_true_or_false_stops_the_step(
     action_path: Path,
     workspace: Path,
-    python_on_path: Path,
+    runner_temp: Path,
     tmp_path: Path,
 ) -> None:
     run = run_action(
         {"config": "my examples/retrain-gate.yml", "dry-run": "yes"},
         action_path=action_path,
         workspace=workspace,
-        python_bin=python_on_path,
+        runner_temp=runner_temp,
         tmp_path=tmp_path,
     )
     assert run.codes["gate"] == 2
@@ -407,13 +469,13 @@ def load_workflow(path: Path) -> dict[Any, Any]:
 
 
 def test_the_example_retraining_workflow_declares_every_input_the_gate_sends(
-    action_path: Path, workspace: Path, python_on_path: Path, tmp_path: Path
+    action_path: Path, workspace: Path, runner_temp: Path, tmp_path: Path
 ) -> None:
     run = run_action(
         {"config": "my examples/retrain-gate.yml", "dry-run": "true"},
         action_path=action_path,
         workspace=workspace,
-        python_bin=python_on_path,
+        runner_temp=runner_temp,
         tmp_path=tmp_path,
         extra_env={"RETRAIN_GATE_NOW": "2026-11-28"},
     )
@@ -491,18 +553,18 @@ PR_ENV = {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_BASE_REF": "main"}
 
 
 def test_pr_check_on_a_raised_threshold_shows_old_and_new_and_needs_no_token(
-    action_path: Path, python_on_path: Path, tmp_path: Path, fake_github: FakeGitHub
+    action_path: Path, runner_temp: Path, tmp_path: Path, fake_github: FakeGitHub
 ) -> None:
     checkout, main = pull_request_checkout(tmp_path, PR_CONFIG.replace("0.87", "0.9"))
     run = run_action(
         {"token": ""},  # mode auto: pr-check from the event
         action_path=action_path,
         workspace=checkout,
-        python_bin=python_on_path,
+        runner_temp=runner_temp,
         tmp_path=tmp_path,
         extra_env={**PR_ENV, "RETRAIN_GATE_NOW": PR_NOW, "GITHUB_API_URL": fake_github.url},
     )
-    assert run.codes == {"step0": 0, "step1": 0, "step3": 0, "gate": 0}, run.stderr
+    assert run.codes == {"step0": 0, "key": 0, "install": 0, "gate": 0}, run.stderr
     assert run.stdout["step0"] == ""  # no token, nothing to mask, and no failure for it
     assert fake_github.requests == []  # the check reads git and files only
     assert "retrain-gate: mode pr-check\n" in run.stdout["gate"]
@@ -523,7 +585,7 @@ def test_pr_check_on_a_raised_threshold_shows_old_and_new_and_needs_no_token(
 
     # the job summary: the Markdown report under RUNNER_TEMP, appended to the step summary
     summary_file = Path(run.outputs["summary"])
-    assert summary_file.is_relative_to(tmp_path / "runner_temp")
+    assert summary_file.is_relative_to(runner_temp)
     summary = run.summaries["gate"]
     assert summary == summary_file.read_text(encoding="utf-8")
     lines = summary.splitlines()
@@ -540,14 +602,14 @@ def test_pr_check_on_a_raised_threshold_shows_old_and_new_and_needs_no_token(
 
 
 def test_pr_check_with_fail_on_change_fails_the_step_and_keeps_the_outputs(
-    action_path: Path, python_on_path: Path, tmp_path: Path
+    action_path: Path, runner_temp: Path, tmp_path: Path
 ) -> None:
     checkout, _ = pull_request_checkout(tmp_path, PR_CONFIG.replace("0.87", "0.9"))
     run = run_action(
         {"fail-on-change": "true"},
         action_path=action_path,
         workspace=checkout,
-        python_bin=python_on_path,
+        runner_temp=runner_temp,
         tmp_path=tmp_path,
         extra_env={**PR_ENV, "RETRAIN_GATE_NOW": PR_NOW},
     )
@@ -557,7 +619,7 @@ def test_pr_check_with_fail_on_change_fails_the_step_and_keeps_the_outputs(
 
 
 def test_pr_check_on_an_invalid_config_fails_with_an_annotation_at_its_line(
-    action_path: Path, python_on_path: Path, tmp_path: Path, fake_github: FakeGitHub
+    action_path: Path, runner_temp: Path, tmp_path: Path, fake_github: FakeGitHub
 ) -> None:
     broken = PR_CONFIG.replace("below: 0.87", "belw: 0.9")
     checkout, _ = pull_request_checkout(tmp_path, broken)
@@ -565,7 +627,7 @@ def test_pr_check_on_an_invalid_config_fails_with_an_annotation_at_its_line(
         {"mode": "pr-check", "token": ""},
         action_path=action_path,
         workspace=checkout,
-        python_bin=python_on_path,
+        runner_temp=runner_temp,
         tmp_path=tmp_path,
         extra_env={**PR_ENV, "RETRAIN_GATE_NOW": PR_NOW, "GITHUB_API_URL": fake_github.url},
     )
@@ -599,14 +661,14 @@ def test_a_mode_that_is_not_chosen_plainly_stops_the_step(
     message: str,
     action_path: Path,
     workspace: Path,
-    python_on_path: Path,
+    runner_temp: Path,
     tmp_path: Path,
 ) -> None:
     run = run_action(
         {"mode": mode, "config": "my examples/retrain-gate.yml", "dry-run": "true"},
         action_path=action_path,
         workspace=workspace,
-        python_bin=python_on_path,
+        runner_temp=runner_temp,
         tmp_path=tmp_path,
         extra_env={"GITHUB_EVENT_NAME": event, "GITHUB_BASE_REF": "main"},
     )
@@ -667,3 +729,152 @@ def test_the_example_pr_check_workflow_is_read_only_and_runs_the_pr_check() -> N
     used = set(re.findall(r"steps\.gate\.outputs\.([\w-]+)", path.read_text(encoding="utf-8")))
     assert used == {"changed", "decision"} and used <= set(action["outputs"])
     assert all("${{" not in s["run"] for s in steps if "run" in s)
+
+
+# -- the action's own virtual environment ------------------------------------------------------
+
+
+def pins(lock: Path) -> dict[str, str]:
+    """name -> version of every requirement line of a lock file (hash lines aside)."""
+    found = {}
+    for line in lock.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith(("#", " ")):
+            name, version = line.split(" ", 1)[0].split("==")
+            found[name] = version
+    return found
+
+
+def venv_versions(python: str) -> dict[str, str]:
+    listed = subprocess.run(
+        [python, "-m", "pip", "list", "--format", "json", "--disable-pip-version-check"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PIP_CONFIG_FILE": os.devnull},
+    ).stdout
+    return {item["name"].lower().replace("_", "-"): item["version"] for item in json.loads(listed)}
+
+
+def test_the_action_installs_its_pinned_hashed_dependencies_into_a_venv_of_its_own(
+    workspace: Path, wheelhouse: Path, tmp_path: Path
+) -> None:
+    action = copy_action(tmp_path / "_actions" / "retrain-gate")
+    runner_temp = tmp_path / "runner_temp"
+    runner_temp.mkdir()
+    inputs = {"config": "my examples/retrain-gate.yml", "dry-run": "true"}
+    env = {"RETRAIN_GATE_NOW": "2026-11-28"}
+    run = run_action(
+        inputs,
+        action_path=action,
+        workspace=workspace,
+        runner_temp=runner_temp,
+        tmp_path=tmp_path,
+        extra_env=env,
+    )
+    assert run.codes == {"step0": 0, "key": 0, "install": 0, "gate": 0}, run.stderr
+    assert run.outputs["decision"] == "retrain"
+    # the job's `python` and PATH after the action are those from before, and the action
+    # asked the runner to change nothing for later steps
+    assert run.job_after == run.job_before
+    assert run.job_before.splitlines()[1] == sys.executable
+    assert all(text == "" for text in run.env_files.values()), run.env_files
+
+    python = run.step_outputs["install"]["python"]
+    venv_dir = Path(python).parent.parent
+    assert venv_dir.parent == runner_temp
+    assert run.stdout["install"] == (
+        f"retrain-gate: installed into its own virtual environment, {venv_dir}\n"
+    )
+    # exactly the lock file's versions, plus the action's package and the venv's own pip
+    lock = pins(ROOT / "requirements" / "action.txt")
+    applies = {name: v for name, v in lock.items() if name != "typing-extensions"}
+    installed = venv_versions(python)
+    assert installed.items() >= applies.items()
+    assert installed["retrain-gate"] == __version__
+    assert set(installed) - set(lock) == {"retrain-gate", "pip"}
+    # the job's environment did not get them: the package is found only in the venv
+    where = subprocess.run(
+        [python, "-c", "import retrain_gate; print(retrain_gate.__file__)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert Path(where).is_relative_to(venv_dir)
+
+    # a second use in the same job takes the venv made by the first
+    again = run_action(
+        inputs,
+        action_path=action,
+        workspace=workspace,
+        runner_temp=runner_temp,
+        tmp_path=tmp_path / "again",
+        extra_env=env,
+    )
+    assert again.codes["gate"] == 0, again.stderr
+    assert again.stdout["install"] == (
+        f"retrain-gate: using the virtual environment made before in this job, {venv_dir}\n"
+    )
+    assert again.job_after == again.job_before == run.job_before
+
+
+def test_a_tampered_hash_in_the_lock_file_fails_the_install_with_a_clear_message(
+    workspace: Path, wheelhouse: Path, tmp_path: Path
+) -> None:
+    action = copy_action(tmp_path / "_actions" / "retrain-gate")
+    lock = action / "requirements" / "action.txt"
+    text = lock.read_text(encoding="utf-8")
+    [digest] = re.findall(r"^attrs==.*\n    --hash=sha256:([0-9a-f]{64})$", text, re.MULTILINE)
+    tampered = ("0" if digest[0] != "0" else "1") + digest[1:]
+    lock.write_text(text.replace(digest, tampered), encoding="utf-8")
+    runner_temp = tmp_path / "runner_temp"
+    runner_temp.mkdir()
+    run = run_action(
+        {"config": "my examples/retrain-gate.yml", "dry-run": "true"},
+        action_path=action,
+        workspace=workspace,
+        runner_temp=runner_temp,
+        tmp_path=tmp_path,
+    )
+    assert run.codes == {"step0": 0, "key": 0, "install": 1}  # the gate does not run
+    err = run.stderr["install"]
+    assert "THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE" in err
+    assert f"Expected sha256 {tampered}" in err
+    assert err.endswith(
+        "::error title=retrain-gate::a dependency downloaded for the action does not match "
+        "its hash in requirements/action.txt; it was not installed\n"
+    )
+    assert run.outputs["decision"] == ""
+    assert run.job_after == run.job_before
+    # nothing of it was installed: pip checks every hash before it installs any package
+    [venv_dir] = runner_temp.glob("retrain-gate-venv-*")
+    python = venv_dir / "bin" / "python"
+    assert not (venv_dir / "installed").exists()
+    left = venv_versions(str(python))
+    # what `python -m venv` puts in (setuptools too before Python 3.12), no more
+    assert set(left) <= {"pip", "setuptools"}, left
+    assert left.get("setuptools") != pins(lock)["setuptools"]
+
+
+def test_the_lock_file_pins_what_action_in_pins_and_satisfies_pyproject() -> None:
+    """requirements/action.txt is generated from action.in (scripts/lock_action.py): the same
+    pins, each with at least one hash; and they meet pyproject.toml's dependency ranges."""
+    source = {}
+    for line in (ROOT / "requirements" / "action.in").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, version = line.split(";")[0].strip().split("==")
+            source[name] = version
+    lock_text = (ROOT / "requirements" / "action.txt").read_text(encoding="utf-8")
+    assert pins(ROOT / "requirements" / "action.txt") == source
+    for name in source:
+        block = lock_text.split(f"\n{name}==", 1)[1].split("\n", 1)[1]
+        assert block.startswith("    --hash=sha256:"), name
+    runtime = [r for r in importlib.metadata.requires("retrain-gate") or [] if ";" not in r]
+    assert len(runtime) == 3, runtime
+    for dependency in runtime:
+        match = re.fullmatch(r"([\w-]+)>=([\d.]+)", dependency)
+        assert match, dependency
+        name, lowest = match.groups()
+        version = source[name.lower()]
+        assert tuple(map(int, version.split("."))) >= tuple(map(int, lowest.split("."))), name

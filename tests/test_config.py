@@ -231,10 +231,41 @@ def test_unknown_kind_suggests_one(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("role", "rule", "column", "meant"),
+    [
+        ("checks", "{name: c, freshnes: 2d}", "freshnes", "freshness"),
+        ("checks", "{name: c, metric: rows, at_lest: 1000}", "at_lest", "at_least"),
+        ("checks", "{name: c, max_gp: 2d}", "max_gp", "max_gap"),
+        ("checks", "{name: c, requried: [rows]}", "requried", "required"),
+        ("triggers", "{name: s, max_aeg: 30d}", "max_aeg", "max_age"),
+        ("triggers", "{name: t, metric: accuracy, bellow: 0.8}", "bellow", "below"),
+    ],
+)
+def test_a_misspelled_kind_key_is_suggested_whatever_the_other_keys(
+    tmp_path: Path, role: str, rule: str, column: str, meant: str
+) -> None:
+    """Every unknown key against every kind's keys: `name:` is a key every rule has, never a
+    misspelled `sample:`."""
+    text = HEAD + "    baseline: card.json\n    triggers:\n" + FLOOR
+    if role == "checks":
+        text += "    checks:\n"
+    else:
+        text = text.replace(FLOOR, "")
+    text += f"      - {rule}\n"
+    line = text.count("\n")
+    col = text.splitlines()[-1].index(column) + 1
+    assert config_error(tmp_path, text) == (
+        f"retrain-gate.yml:{line}:{col}: unknown key {column!r} in models.m.{role}[0] "
+        f"(did you mean {meant!r}?)"
+    )
+
+
 def test_wrong_type(tmp_path: Path) -> None:
     text = HEAD + "    triggers:\n      - {name: d, metric: accuracy, below: low}\n"
     assert config_error(tmp_path, text) == (
-        "retrain-gate.yml:6:44: models.m.triggers[0].below: 'low' is not of type 'number'"
+        "retrain-gate.yml:6:44: models.m.triggers[0].below: 'low' is not of type 'number' "
+        "(A number: fires when the value is below it; equal does not fire.)"
     )
 
 
@@ -619,4 +650,8 @@ def test_an_editor_flags_a_misspelled_key_inside_a_member() -> None:
 
     data = yaml.safe_load(GROUPED.replace("growth_since_baseline", "growth_since_baselin"))
     errors = list(jsonschema.Draft202012Validator(build_schema()).iter_errors(data))
-    assert [list(e.absolute_path) for e in errors] == [["models", "m", "triggers", 0]]
+    # at the member itself, not at the whole group: only the selected kind's schema applies,
+    # and the key no kind has is named
+    member = ["models", "m", "triggers", 0, "all", 1]
+    assert {tuple(e.absolute_path) for e in errors} == {tuple(member)}
+    assert any(e.message.startswith("'growth_since_baselin' is not one of [") for e in errors)

@@ -77,6 +77,17 @@ def _verdict(schema: Any, value: Any, root: Any = None) -> bool | None:
             verdicts.append(True if True in equal else None if None in equal else False)
         elif keyword == "const":
             verdicts.append(_equal(value, expected))
+        elif keyword == "allOf":
+            verdicts.append(_all_of(_verdict(sub, value, root) for sub in expected))
+        elif keyword == "not":
+            negated = _verdict(expected, value, root)
+            verdicts.append(None if negated is None else not negated)
+        elif keyword == "if":  # with its `then` and `else`, which alone say nothing
+            condition = _verdict(expected, value, root)
+            branch = schema.get("then" if condition else "else", True)
+            verdicts.append(None if condition is None else _verdict(branch, value, root))
+        elif keyword in ("then", "else"):
+            continue
         elif keyword in ("anyOf", "oneOf"):
             found = [_verdict(sub, value, root) for sub in expected]
             if None in found:

@@ -71,6 +71,20 @@ def _suggest(word: str, choices: Sequence[str]) -> str | None:
     return f"did you mean {close[0]!r}?" if close else None
 
 
+def _closest(words: Sequence[str], choices: Sequence[str]) -> tuple[str, str] | None:
+    """The (word, choice) pair most alike over every word and every choice, at least as alike
+    as difflib's default cutoff (0.6); the first such pair on a tie."""
+    best: tuple[float, str, str] | None = None
+    for word in words:
+        matcher = difflib.SequenceMatcher(b=word)
+        for choice in choices:
+            matcher.set_seq1(choice)
+            ratio = matcher.ratio()
+            if ratio >= 0.6 and (best is None or ratio > best[0]):
+                best = (ratio, word, choice)
+    return None if best is None else (best[1], best[2])
+
+
 def _check_with(
     schema: Mapping[str, Any], data: Any, path: list[PathPart], errors: _Errors
 ) -> None:

@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from retrain_gate.config.messages import _check_with, _Errors, _suggest
+from retrain_gate.config.messages import _check_with, _closest, _Errors, _suggest
 from retrain_gate.config.positions import dotted, position
 from retrain_gate.config.schema import rule_schema
 from retrain_gate.durations import parse_duration
@@ -53,15 +53,18 @@ def _kind_of(rule: Mapping[str, Any], role: str, path: list[PathPart], errors: _
             path,
             hint="split it into two rules, or set `kind:`",
         )
-    for given in rule:
-        suggestion = _suggest(str(given), keys)
-        if suggestion:
-            raise errors.fail(
-                f"unknown key {given!r} in {dotted(path)}",
-                [*path, str(given)],
-                key=True,
-                hint=suggestion,
-            )
+    # No kind's key is there: most likely one is misspelled. Of the keys no kind knows, the
+    # one closest to some kind's key is it (`name:` is never taken for a misspelled `sample:`).
+    known = {option for k in kinds.values() for option in k.options}
+    closest = _closest([str(given) for given in rule if str(given) not in known], keys)
+    if closest is not None:
+        given, meant = closest
+        raise errors.fail(
+            f"unknown key {given!r} in {dotted(path)}",
+            [*path, given],
+            key=True,
+            hint=f"did you mean {meant!r}?",
+        )
     raise errors.fail(
         f"{dotted(path)} does not say what to {'watch' if role == 'trigger' else 'check'}",
         path,

@@ -180,10 +180,21 @@ KIND = Kind(
         "metric": SERIES_OPTIONS["metric"],
         "for": SERIES_OPTIONS["for"],
         "of_last": SERIES_OPTIONS["of_last"],
-        "outside_sigma": {"type": "number", "exclusiveMinimum": 0},
-        "reference_window": WINDOW,
+        "outside_sigma": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "description": "k: fires when the value is more than k standard deviations from "
+            "the reference window's mean (strict).",
+        },
+        "reference_window": {
+            **WINDOW,
+            "default": 28,
+            "description": "The observations before the one judged that give the mean and "
+            "standard deviation: the last N or a duration (default 28 observations).",
+        },
         "direction": {
             "enum": ["both", "below", "above"],
+            "default": "both",
             "description": "Which side fires: below (a fall), above (a rise) or both.",
         },
     },

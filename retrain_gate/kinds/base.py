@@ -209,6 +209,7 @@ WINDOW: dict[str, Any] = {
 
 AGGREGATE: dict[str, Any] = {
     "enum": ["latest", "mean", "median", "min", "max", "sum"],
+    "default": "latest",
     "description": "How the window's values are combined (default: latest).",
 }
 
@@ -217,6 +218,7 @@ FOR: dict[str, Any] = {
     "type": "integer",
     "minimum": 1,
     "maximum": MAX_PERSISTENCE,
+    "default": 1,
     "description": "Persistence: the condition must hold on N consecutive observations "
     "(at most 10000).",
 }
@@ -233,12 +235,14 @@ OF_LAST: dict[str, Any] = {
 
 SEVERITY: dict[str, Any] = {
     "enum": ["error", "warn"],
+    "default": "error",
     "description": "error: a failure vetoes the retrain; warn: only reported.",
 }
 
 
 MISSING: dict[str, Any] = {
     "enum": ["error", "ignore"],
+    "default": "error",
     "description": "A missing (empty or null) value: error (default, the gate fails closed) "
     "or ignore (drop it and evaluate the rest).",
 }
@@ -258,7 +262,7 @@ SOURCE: dict[str, Any] = {
     "type": "string",
     "minLength": 1,
     "description": "The named metric source (under the model's `sources:`) this rule reads; "
-    "default: `metrics:`.",
+    "without it, the model's `metrics:`.",
 }
 SERIES_OPTIONS: dict[str, dict[str, Any]] = {
     "source": SOURCE,

@@ -157,8 +157,17 @@ KIND = Kind(
         "metric": SERIES_OPTIONS["metric"],
         "aggregate": SERIES_OPTIONS["aggregate"],
         "window": SERIES_OPTIONS["window"],
-        "growth_since_baseline": AMOUNT,
-        "count": {"enum": ["latest", "since_training"]},
+        "growth_since_baseline": {
+            **AMOUNT,
+            "description": "Fires when the metric grew by more than this since the model card's "
+            "value: a percentage such as '20%', or a number (of rows).",
+        },
+        "count": {
+            "enum": ["latest", "since_training"],
+            "default": "latest",
+            "description": "latest: today's value against the card's; since_training: the sum "
+            "of the values observed after trained_at.",
+        },
     },
     required=("metric",),
     judge=judge_data_growth,

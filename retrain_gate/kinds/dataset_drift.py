@@ -209,16 +209,49 @@ KIND = Kind(
             "required": ["reference", "current"],
             "additionalProperties": False,
             "properties": {
-                "reference": {"type": "string", "minLength": 1},
-                "current": {"type": "string", "minLength": 1},
-                "bins": {"type": "integer", "minimum": 2},
-                "epsilon": {"type": "number", "exclusiveMinimum": 0},
+                "reference": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "The committed reference features.",
+                },
+                "current": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "The committed current features.",
+                },
+                "bins": {
+                    "type": "integer",
+                    "minimum": 2,
+                    "default": 10,
+                    "description": "Quantile bins for samples.",
+                },
+                "epsilon": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "description": "PSI: the proportion an empty bin counts as.",
+                },
             },
+            "description": "The two files holding the features: {reference: FILE, current: FILE}.",
         },
-        "drift_share": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
-        "drifted_features": {"type": "integer", "minimum": 1},
-        "ignore": {"type": "array", "items": {"type": "string"}},
+        "drift_share": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 1,
+            "description": "Fires when at least this share of the compared features drifted.",
+        },
+        "drifted_features": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "Fires when at least this many features drifted.",
+        },
+        "ignore": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Features left out of the comparison.",
+        },
         "features": {
+            "description": "A feature's test and threshold: {name: TEST} or {name: {test: TEST, "
+            "above: X}} (or p_below: X for ks and chisquare).",
             "type": "object",
             "additionalProperties": {
                 "oneOf": [
@@ -227,9 +260,19 @@ KIND = Kind(
                         "type": "object",
                         "additionalProperties": False,
                         "properties": {
-                            "test": _TEST,
-                            "above": {"type": "number", "minimum": 0},
-                            "p_below": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+                            "test": {**_TEST, "description": "The feature's test or distance."},
+                            "above": {
+                                "type": "number",
+                                "minimum": 0,
+                                "description": "Drifted when the statistic is above this.",
+                            },
+                            "p_below": {
+                                "type": "number",
+                                "exclusiveMinimum": 0,
+                                "maximum": 1,
+                                "description": "ks, chisquare: drifted when the p-value is below "
+                                "this.",
+                            },
                         },
                     },
                 ]

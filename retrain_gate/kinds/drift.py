@@ -250,6 +250,7 @@ def sentence(
 
 CONVENTION: dict[str, Any] = {
     "enum": ["retrain-gate", "evidently"],
+    "default": "retrain-gate",
     "description": "Whose binning, empty-bin rule, JS logarithm, chi-square and comparisons: "
     "retrain-gate's (default) or Evidently's, to get its numbers and verdicts.",
 }
@@ -268,6 +269,15 @@ def _drift_semantic(options: Mapping[str, Any]) -> list[tuple[str, str]]:
         return [("p_below", f"{metric} has no p-value; `p_below:` is for ks and chisquare")]
     return []
 
+
+DRIFT_LABELS = {
+    "psi": "the population stability index (PSI)",
+    "ks": "the Kolmogorov-Smirnov test (numeric samples)",
+    "js": "the Jensen-Shannon distance",
+    "chisquare": "the chi-square test (counts)",
+    "wasserstein": "the Wasserstein distance over the reference's standard deviation",
+}
+assert tuple(DRIFT_LABELS) == DRIFT_METRICS
 
 DISTRIBUTION_SPEC: dict[str, Any] = {
     "type": "object",
@@ -289,6 +299,7 @@ DISTRIBUTION_SPEC: dict[str, Any] = {
             "type": "integer",
             "minimum": 2,
             "maximum": 1000,  # 10^9 bins took minutes and gigabytes
+            "default": 10,
             "description": "Quantile bins for samples (2 to 1000).",
         },
         "epsilon": {"type": "number", "exclusiveMinimum": 0, "description": "PSI: empty bins."},
@@ -304,8 +315,15 @@ KIND = Kind(
         **COMMON,
         "missing": MISSING,
         "convention": CONVENTION,
-        **{m: DISTRIBUTION_SPEC for m in DRIFT_METRICS},
-        "above": {"type": "number", "minimum": 0},
+        **{
+            m: {**DISTRIBUTION_SPEC, "description": f"Compare by {label}: the two files."}
+            for m, label in DRIFT_LABELS.items()
+        },
+        "above": {
+            "type": "number",
+            "minimum": 0,
+            "description": "A number: fires when the statistic is above it; equal does not fire.",
+        },
         "p_below": {
             "type": "number",
             "exclusiveMinimum": 0,

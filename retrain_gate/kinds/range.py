@@ -119,7 +119,18 @@ KIND = Kind(
     name="range",
     role="check",
     keys=("at_least", "at_most"),
-    options={**CHECK_COMMON, **SERIES_OPTIONS, "at_least": NUMBER, "at_most": NUMBER},
+    options={
+        **CHECK_COMMON,
+        **SERIES_OPTIONS,
+        "at_least": {
+            **NUMBER,
+            "description": "A number: fails when the value is below it; equal passes.",
+        },
+        "at_most": {
+            **NUMBER,
+            "description": "A number: fails when the value is above it; equal passes.",
+        },
+    },
     required=("metric",),
     judge=judge_range,
     semantic=_range_semantic,

@@ -85,8 +85,19 @@ KIND = Kind(
     options={
         **CHECK_COMMON,
         "source": SOURCE,
-        "required": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-        "window": {"type": "integer", "minimum": 1, "maximum": MAX_OBSERVATIONS},
+        "required": {
+            "type": "array",
+            "items": {"type": "string"},
+            "minItems": 1,
+            "description": "The fields that must be present and not empty.",
+        },
+        "window": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": MAX_OBSERVATIONS,
+            "default": 1,
+            "description": "Check each of the last N observations (default: the latest).",
+        },
     },
     required=(),
     judge=judge_required_fields,

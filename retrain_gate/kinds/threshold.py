@@ -96,7 +96,18 @@ KIND = Kind(
     name="threshold",
     role="trigger",
     keys=("below", "above"),
-    options={**COMMON, **SERIES_OPTIONS, "below": NUMBER, "above": NUMBER},
+    options={
+        **COMMON,
+        **SERIES_OPTIONS,
+        "below": {
+            **NUMBER,
+            "description": "A number: fires when the value is below it; equal does not fire.",
+        },
+        "above": {
+            **NUMBER,
+            "description": "A number: fires when the value is above it; equal does not fire.",
+        },
+    },
     required=("metric",),
     judge=judge_threshold,
     semantic=lambda o: _one_of(o, ("below", "above")) + persistence_semantic(o),
