@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -67,6 +66,8 @@ def _worded(error: Any) -> str:
 
 
 def _suggest(word: str, choices: Sequence[str]) -> str | None:
+    import difflib  # only for an error's hint: not paid by a valid config
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean {close[0]!r}?" if close else None
 
@@ -74,6 +75,8 @@ def _suggest(word: str, choices: Sequence[str]) -> str | None:
 def _closest(words: Sequence[str], choices: Sequence[str]) -> tuple[str, str] | None:
     """The (word, choice) pair most alike over every word and every choice, at least as alike
     as difflib's default cutoff (0.6); the first such pair on a tie."""
+    import difflib
+
     best: tuple[float, str, str] | None = None
     for word in words:
         matcher = difflib.SequenceMatcher(b=word)

@@ -7,7 +7,6 @@ A rule naming a metric the metric file does not provide is a config error at the
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -213,6 +212,8 @@ def check_metrics_exist(
         if rule.metric and rule.metric in numeric and rule.metric not in present:
             assert read is not None
             available = sorted(available_fields(config, read))  # only on this error path
+            import difflib
+
             close = difflib.get_close_matches(rule.metric, available, n=1)
             hint = (
                 f"did you mean {close[0]!r}?" if close else f"it has: {', '.join(available[:15])}"

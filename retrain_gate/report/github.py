@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -188,6 +187,8 @@ def shield(text: str) -> str:
 def default_output_dir(environ: Mapping[str, str]) -> Path:
     """A fresh folder for the report files: under RUNNER_TEMP on a runner (emptied after
     each job), else the system's temporary folder."""
+    import tempfile
+
     base = environ.get("RUNNER_TEMP") or tempfile.gettempdir()
     return Path(tempfile.mkdtemp(prefix="retrain-gate-", dir=base))
 
