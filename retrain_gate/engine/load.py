@@ -19,7 +19,6 @@ from retrain_gate.model import Config, ModelConfig, SourceConfig
 from retrain_gate.results import Problem
 from retrain_gate.sources.card import Baseline, load_baseline
 from retrain_gate.sources.files import parse_json, parse_yaml, read_text, resolve_inside
-from retrain_gate.sources.history import card_with_history, history_records
 from retrain_gate.sources.metrics import Series, build_series, load_series, read_records
 
 
@@ -79,11 +78,12 @@ def load_model(config: Config, model: ModelConfig) -> ModelData:
         problems.extend(lost)
     if model.baseline is not None:
         try:
-            baseline = (
-                card_with_history(config.root, model.baseline)
-                if model.baseline_history == "git"
-                else load_baseline(config.root, model.baseline)
-            )
+            if model.baseline_history == "git":
+                from retrain_gate.sources.history import card_with_history  # (git, subprocess)
+
+                baseline = card_with_history(config.root, model.baseline)
+            else:
+                baseline = load_baseline(config.root, model.baseline)
         except ConfigError:
             raise
         except GateError as exc:
@@ -123,6 +123,9 @@ def _load_source(
             line=source.line,
         )
         if source.history == "git":
+            # imported here: git, subprocess and tempfile only for a history read from git
+            from retrain_gate.sources.history import history_records
+
             records = history_records(
                 config.root,
                 source.path,
