@@ -101,6 +101,15 @@ class ReadOptions:
 
 
 @dataclass(frozen=True)
+class CardTime:
+    """Where a model card keeps its training time and how it writes it (a registry's export
+    may say `creation_timestamp` in epoch milliseconds)."""
+
+    name: str = "trained_at"  # the field
+    read: ReadOptions = ReadOptions()  # its time_unit and timezone (frozen: one is shared)
+
+
+@dataclass(frozen=True)
 class SourceConfig:
     """Where a model's metrics are committed."""
 
@@ -183,6 +192,8 @@ class ModelConfig:
     in_vain: RetrainLimit | None = DEFAULT_IN_VAIN
     # `baseline: {path, history: git}`: the card's earlier commits are its earlier versions
     baseline_history: Literal["file", "git"] = "file"
+    # `baseline: {trained_at: FIELD, time_unit: ms}`: how the card writes its training time
+    card_time: CardTime = field(default_factory=CardTime)
     # more metric sources by name (`sources:`), read by the rules that say `source: NAME`
     sources: Mapping[str, SourceConfig] = field(default_factory=dict)
 
@@ -206,4 +217,6 @@ class Config:
     text: str = ""
 
 
-Format = Literal["auto", "csv", "json", "jsonl", "yaml", "mlflow"]
+Format = Literal[
+    "auto", "csv", "json", "jsonl", "yaml", "mlflow", "evidently", "great_expectations"
+]

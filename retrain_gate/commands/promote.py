@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     candidate = read_evaluation(Path(args.candidate), display=args.candidate)
     current = None
     if (config.root / model.baseline).exists():
-        current = load_baseline(config.root, model.baseline)
+        current = load_baseline(config.root, model.baseline, time=model.card_time)
     promotion = judge(model, current, candidate)
     markdown = promotion_markdown(promotion, candidate=args.candidate)
     if args.summary_file:

@@ -19,6 +19,7 @@ from retrain_gate.errors import ConfigError, UsageError
 from retrain_gate.kinds import registry
 from retrain_gate.model import (
     DEFAULT_IN_VAIN,
+    CardTime,
     Config,
     DispatchConfig,
     ModelConfig,
@@ -186,6 +187,12 @@ def parse_config(text: str, *, display: str, root: Path) -> Config:
         )
         if card_path is not None:
             _check_inside(card_path, root, "model card", [*path, "baseline"], errors)
+        card_time = CardTime()
+        if isinstance(card, Mapping):
+            card_time = CardTime(
+                name=str(card.get("trained_at", "trained_at")),
+                read=_read_options(card, [*path, "baseline"], errors),
+            )
         triggers = tuple(_rules(spec.get("triggers"), "trigger", [*path, "triggers"], errors))
         checks = tuple(_rules(spec.get("checks"), "check", [*path, "checks"], errors))
         for key, rules in (("triggers", triggers), ("checks", checks)):
@@ -234,9 +241,14 @@ def parse_config(text: str, *, display: str, root: Path) -> Config:
             if "in_vain" in spec
             else DEFAULT_IN_VAIN,
             sources=sources,
+            card_time=card_time,
         )
         _check_sources(models[str(name)], errors)
     return Config(path=display, root=root, models=models, text=text)
+
+
+# where the peers' results keep their time (the reader's field, see sources/evidently.py)
+_TIME_OF = {"evidently": "timestamp", "great_expectations": "run_time"}
 
 
 def _source(
@@ -246,7 +258,7 @@ def _source(
     line, _ = position(node, path)
     source = SourceConfig(
         path=str(metrics["path"]),
-        time=str(metrics.get("time", "date")),
+        time=str(metrics.get("time", _TIME_OF.get(str(metrics.get("format")), "date"))),
         format=metrics.get("format", "auto"),
         line=line,
         history=metrics.get("history", "file"),

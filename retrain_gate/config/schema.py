@@ -239,13 +239,26 @@ def build_schema() -> dict[str, Any]:
             "time": {
                 "type": "string",
                 "minLength": 1,
-                "description": "The field holding the time, or `filename`.",
+                "description": "The field holding the time, or `filename`; `date` unless "
+                "the format keeps its own (Evidently's `timestamp`, Great Expectations' "
+                "`run_time`).",
             },
             "format": {
-                "enum": ["auto", "csv", "json", "jsonl", "yaml", "mlflow"],
+                "enum": [
+                    "auto",
+                    "csv",
+                    "json",
+                    "jsonl",
+                    "yaml",
+                    "mlflow",
+                    "evidently",
+                    "great_expectations",
+                ],
                 "default": "auto",
                 "description": "The file format (`auto`: from the extension); "
-                "`mlflow`: a run's metrics folder of MLflow's file store.",
+                "`mlflow`: a run's metrics folder of MLflow's file store; `evidently`: an "
+                "Evidently report or snapshot JSON; `great_expectations`: a Great "
+                "Expectations validation or checkpoint result JSON.",
             },
             "time_unit": {
                 "enum": ["iso", "s", "ms"],
@@ -325,7 +338,8 @@ def build_schema() -> dict[str, Any]:
                 "additionalProperties": metrics,
             },
             "baseline": {
-                "description": "The model card (JSON or YAML): its path, or {path, history}.",
+                "description": "The model card (JSON or YAML): its path, or {path, history, "
+                "trained_at, time_unit, timezone}.",
                 "anyOf": [
                     {"type": "string", "minLength": 1},
                     {
@@ -344,6 +358,25 @@ def build_schema() -> dict[str, Any]:
                                 "description": "`git`: a card rewritten at each training; "
                                 "its earlier commits are the model's earlier versions (the "
                                 "backtest judges each day with the one in use then).",
+                            },
+                            "trained_at": {
+                                "type": "string",
+                                "minLength": 1,
+                                "default": "trained_at",
+                                "description": "The card's field holding the training time "
+                                "(a dotted path), e.g. a registry's `creation_timestamp`.",
+                            },
+                            "time_unit": {
+                                "enum": ["iso", "s", "ms"],
+                                "default": "iso",
+                                "description": "How that time is written: ISO 8601, or epoch "
+                                "seconds or milliseconds (MLflow's registry writes `ms`).",
+                            },
+                            "timezone": {
+                                "type": "string",
+                                "minLength": 1,
+                                "description": "The zone of a time written without one; "
+                                "without it such a time is refused.",
                             },
                         },
                     },

@@ -60,6 +60,7 @@ def series_fields(model: ModelConfig, source: str | None = None) -> tuple[set[st
             continue
         if rule.metric:
             metrics.add(rule.metric)
+        metrics.update(registry(rule.role)[rule.kind].fields(rule.options))
         if rule.kind == "required_fields":
             presence.update(str(f) for f in rule.options["required"])
     return metrics, presence - metrics
@@ -81,9 +82,9 @@ def load_model(config: Config, model: ModelConfig) -> ModelData:
             if model.baseline_history == "git":
                 from retrain_gate.sources.history import card_with_history  # (git, subprocess)
 
-                baseline = card_with_history(config.root, model.baseline)
+                baseline = card_with_history(config.root, model.baseline, time=model.card_time)
             else:
-                baseline = load_baseline(config.root, model.baseline)
+                baseline = load_baseline(config.root, model.baseline, time=model.card_time)
         except ConfigError:
             raise
         except GateError as exc:

@@ -27,6 +27,7 @@ from retrain_gate.kinds import (
     required_fields,
     sample_schema,
     threshold,
+    validation,
 )
 from retrain_gate.kinds.base import Judgement, Kind
 from retrain_gate.kinds.days import Days
@@ -53,6 +54,7 @@ CHECKS: dict[str, Kind] = {
         gaps.KIND,
         required_fields.KIND,
         sample_schema.KIND,
+        validation.KIND,
     )
 }
 

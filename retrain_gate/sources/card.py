@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from retrain_gate.errors import DataError
+from retrain_gate.model import CardTime
 from retrain_gate.sources.files import _format_of, parse_json, parse_yaml, read_text, resolve_inside
 from retrain_gate.sources.values import flatten, parse_time, to_number
 
@@ -124,25 +125,32 @@ def read_card_data(root: Path, relative: str) -> tuple[Path, str, dict[str, Any]
     return path, kind, dict(data)
 
 
-def load_baseline(root: Path, relative: str) -> Baseline:
-    """A model card (JSON or YAML): `trained_at` and metric values at training time."""
+ISO_TRAINED_AT = CardTime()
+
+
+def load_baseline(root: Path, relative: str, *, time: CardTime = ISO_TRAINED_AT) -> Baseline:
+    """A model card (JSON or YAML): `trained_at` (or the field `time` names) and metric
+    values at training time."""
     _, _, data = read_card_data(root, relative)
-    return card_from_data(data, source=relative)
+    return card_from_data(data, source=relative, time=time)
 
 
-def card_from_data(data: Mapping[str, Any], *, source: str) -> Baseline:
+def card_from_data(
+    data: Mapping[str, Any], *, source: str, time: CardTime = ISO_TRAINED_AT
+) -> Baseline:
     """A card's raw mapping -> Baseline (bad fields are a DataError naming them)."""
     current = {k: v for k, v in data.items() if k not in HISTORY_FIELDS}
-    trained_at, values = _values(current, where=source)
+    trained_at, values = _values(current, where=source, time=time)
     history: list[CardVersion] = []
     if data.get("previous") is not None:
-        history.append(_version_of(data["previous"], where=f"{source} field previous"))
+        history.append(_version_of(data["previous"], where=f"{source} field previous", time=time))
     older = data.get("history")
     if older is not None:
         if not isinstance(older, list):
             raise DataError("field history is not a list of versions", file=source)
         for index, item in enumerate(older):
-            history.append(_version_of(item, where=f"{source} field history[{index}]"))
+            where = f"{source} field history[{index}]"
+            history.append(_version_of(item, where=where, time=time))
     attempt = None
     if data.get("last_attempt") is not None:
         attempt = _attempt(data["last_attempt"], where=f"{source} field last_attempt")
@@ -166,14 +174,24 @@ def version_of(data: Mapping[str, Any], *, where: str) -> int | None:
     return value
 
 
-def _values(data: Mapping[str, Any], *, where: str) -> tuple[datetime | None, dict[str, float]]:
+def _values(
+    data: Mapping[str, Any], *, where: str, time: CardTime
+) -> tuple[datetime | None, dict[str, float]]:
     flat = flatten(data)
     trained_at = None
-    if flat.get("trained_at") is not None:
-        trained_at = parse_time(flat["trained_at"], where=f"{where} field trained_at")
+    if flat.get(time.name) is not None:
+        at = f"{where} field {time.name}"
+        if time.read.plain:
+            trained_at = parse_time(flat[time.name], where=at)
+        else:  # epoch times, or naive ones in a stated zone
+            from retrain_gate.sources.reading import time_of
+
+            trained_at = time_of(flat[time.name], read=time.read, where=at)
     values: dict[str, float] = {}
     for key, value in flat.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or key == "version":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        if key in ("version", time.name):
             continue
         number = to_number(value, metric=key, where=where)
         if number is not None:
@@ -181,10 +199,10 @@ def _values(data: Mapping[str, Any], *, where: str) -> tuple[datetime | None, di
     return trained_at, values
 
 
-def _version_of(item: object, *, where: str) -> CardVersion:
+def _version_of(item: object, *, where: str, time: CardTime) -> CardVersion:
     if not isinstance(item, Mapping):
         raise DataError("is not a mapping (version, trained_at, rows, metrics)", file=where)
-    trained_at, values = _values(item, where=where)
+    trained_at, values = _values(item, where=where, time=time)
     return CardVersion(version=version_of(item, where=where), trained_at=trained_at, values=values)
 
 

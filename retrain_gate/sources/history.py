@@ -29,8 +29,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from retrain_gate.errors import DataError, GitError
-from retrain_gate.model import Format
-from retrain_gate.sources.card import Baseline, CardVersion, card_from_data, load_baseline
+from retrain_gate.model import CardTime, Format
+from retrain_gate.sources.card import (
+    ISO_TRAINED_AT,
+    Baseline,
+    CardVersion,
+    card_from_data,
+    load_baseline,
+)
 from retrain_gate.sources.files import _format_of, decode_text, parse_json, parse_yaml
 from retrain_gate.sources.git import GIT_TIMEOUT, git, toplevel
 from retrain_gate.sources.metrics import Record, records_from_text
@@ -106,11 +112,11 @@ def history_records(
     return records
 
 
-def card_with_history(root: Path, path: str) -> Baseline:
+def card_with_history(root: Path, path: str, *, time: CardTime = ISO_TRAINED_AT) -> Baseline:
     """The model card as it is now, with each earlier committed version of it as a version
     it records (a card rewritten at each training: its commits are the model's versions).
     A version is timed by its `trained_at`, else by its commit."""
-    card = load_baseline(root, path)
+    card = load_baseline(root, path, time=time)
     kind = _format_of(Path(path), "auto", display=path)
     older: list[CardVersion] = []
     for display, when, data in committed_versions(root, path):
@@ -122,7 +128,7 @@ def card_with_history(root: Path, path: str) -> Baseline:
         )
         if not isinstance(raw, Mapping):
             raise DataError("is not a mapping of fields", file=display)
-        version = card_from_data(raw, source=display)
+        version = card_from_data(raw, source=display, time=time)
         trained = version.trained_at or when
         if card.trained_at is not None and trained >= card.trained_at:
             continue  # the current version (or one not older than it)

@@ -16,7 +16,7 @@ import csv
 import glob as globlib
 import io
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from typing import Any
 from retrain_gate.errors import DataError
 from retrain_gate.model import Format, ReadOptions
 from retrain_gate.sources.csv_columns import clean_csv_series
+from retrain_gate.sources.evidently import evidently_records
 from retrain_gate.sources.files import (
     FORMAT_SUFFIXES,
     _format_of,
@@ -33,6 +34,7 @@ from retrain_gate.sources.files import (
     read_text,
     resolve_inside,
 )
+from retrain_gate.sources.great_expectations import gx_records
 from retrain_gate.sources.series import Record, Series
 from retrain_gate.sources.values import (  # re-exported: the readers' public names
     flatten,
@@ -40,6 +42,11 @@ from retrain_gate.sources.values import (  # re-exported: the readers' public na
 )
 
 PLAIN = ReadOptions()
+# the results of the peers' tools, read into one observation per file
+PEER_FORMATS: dict[str, Callable[..., list[Record]]] = {
+    "evidently": evidently_records,
+    "great_expectations": gx_records,
+}
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T_](\d{2})[:-]?(\d{2})(?:[:-]?(\d{2}))?Z?)?")
 
 
@@ -122,8 +129,10 @@ def records_from_text(text: str, *, kind: str, display: str, delimiter: str = ",
             records.append(Record(flatten(item), f"{display}:{number}"))
         return records
     data = (
-        parse_json(text, display=display) if kind == "json" else parse_yaml(text, display=display)
+        parse_yaml(text, display=display) if kind == "yaml" else parse_json(text, display=display)
     )
+    if kind in PEER_FORMATS:  # Evidently's and Great Expectations' results: one observation
+        return PEER_FORMATS[kind](data, display=display)
     records = list(_records_from_data(data, display=display))
     if not records:
         raise DataError("holds no records", file=display)
@@ -197,6 +206,7 @@ def load_series(
         and read.plain
         and time_field != "filename"
         and _format_of(first, fmt, display=first_display) == "csv"
+        and not any(m.endswith("*") for m in metrics)
     ):
         path, display = first, first_display
         fast = clean_csv_series(
@@ -283,7 +293,7 @@ def build_series(
                 hint="keep one observation per time",
             )
     columns: dict[str, tuple[float | None, ...]] = {}
-    for metric in metrics:
+    for metric in _expanded(metrics, [r for _, _, r in stamped]):
         present = [metric in r.fields for _, _, r in stamped]
         if not any(present):
             continue  # the load stage reports unknown metrics against the rule's line
@@ -302,3 +312,14 @@ def build_series(
         columns=columns,
         where=tuple(r.where for _, _, r in stamped),
     )
+
+
+def _expanded(metrics: Collection[str], records: list[Record]) -> list[str]:
+    """The metrics, a name ending in `*` standing for every field it begins (the results a
+    validation check reads: `expectations.*`)."""
+    patterns = [m[:-1] for m in metrics if m.endswith("*")]
+    if not patterns:
+        return list(metrics)
+    names = {name for r in records for name in r.fields}
+    found = {n for n in names for prefix in patterns if n.startswith(prefix)}
+    return [m for m in metrics if not m.endswith("*")] + sorted(found - set(metrics))
