@@ -113,7 +113,9 @@ def test_the_day_before_every_expectation_passed_and_the_retrain_is_not_held(
 ) -> None:
     config = str(PEERS / "great_expectations" / "retrain-gate.yml")
 
-    code, report = run(capsys, "check", "--config", config, "--now", "2026-11-10")
+    code, report = run(
+        capsys, "check", "--config", config, "--now", "2026-11-10", "--model", "tool"
+    )
 
     tool = by_model(report)["tool"]
     check = next(c for c in tool["checks"] if c["name"] == "great-expectations")
