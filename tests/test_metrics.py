@@ -154,7 +154,8 @@ def test_a_declared_format_overrides_the_extension(tmp_path: Path) -> None:
             {"m.csv": "date,acc\n2026-11-01T06:00:00,0.5\n"},
             "m.csv",
             "m.csv:2: timestamp 2026-11-01T06:00:00 has no time zone "
-            "(write it with Z or an offset, e.g. 2026-11-20T06:00:00Z)",
+            "(write it with Z or an offset, e.g. 2026-11-20T06:00:00Z, or name the zone your "
+            "tool writes in with `timezone:` (e.g. UTC))",
         ),
         (
             "impossible date",

@@ -58,7 +58,8 @@ def parse_time(value: object, *, where: str) -> datetime:
         raise DataError(
             f"timestamp {value!s} has no time zone",
             file=where,
-            hint="write it with Z or an offset, e.g. 2026-11-20T06:00:00Z",
+            hint="write it with Z or an offset, e.g. 2026-11-20T06:00:00Z, or name the zone "
+            "your tool writes in with `timezone:` (e.g. UTC)",
         )
     return parsed.astimezone(timezone.utc)
 
