@@ -75,3 +75,49 @@ def test_init_without_metric_files_says_what_it_looks_for(
     assert main(["init", "--root", str(tmp_path)]) == 2
     assert "found no metric files here" in capsys.readouterr().err
     assert not (tmp_path / "retrain-gate.yml").exists()
+
+
+PEERS = Path(__file__).parent / "fixtures" / "peers"
+
+
+def test_init_reads_great_expectations_and_evidently_results_as_their_tools_wrote_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copytree(PEERS / "great_expectations" / "validations", tmp_path / "gx")
+    shutil.copy(PEERS / "great_expectations" / "wide.csv", tmp_path / "metrics.csv")
+    shutil.copytree(PEERS / "evidently" / "legacy", tmp_path / "drift")
+
+    assert main(["init", "--root", str(tmp_path)]) == 0
+    config = yaml.safe_load((tmp_path / "retrain-gate.yml").read_text(encoding="utf-8"))
+    assert set(config["models"]) == {"metrics", "drift"}
+    assert "wrote retrain-gate.yml with 2 model(s): metrics, drift" in capsys.readouterr().err
+    drift = config["models"]["drift"]
+    assert drift["metrics"] == {"path": "drift/*.json", "format": "evidently", "timezone": "UTC"}
+    assert drift["triggers"] == [{"name": "dataset-drift", "metric": "dataset_drift", "above": 0.5}]
+    for model in config["models"].values():  # every model's checks read the GX results
+        assert model["sources"] == {
+            "quality": {"path": "gx/*.json", "format": "great_expectations"}
+        }
+        assert {"name": "great-expectations", "source": "quality", "validation": "all"} in (
+            model["checks"]
+        )
+
+    path = str(tmp_path / "retrain-gate.yml")
+    assert main(["validate", "--config", path]) == 0
+    capsys.readouterr()
+    assert main(["check", "--config", path, "--now", "2026-11-11", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    for model in report["models"]:
+        check = next(c for c in model["checks"] if c["name"] == "great-expectations")
+        assert check["status"] == "failed"
+        assert "expect_column_values_to_not_be_null(age)" in check["reason"]
+
+
+def test_init_with_only_data_quality_results_says_what_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copytree(PEERS / "great_expectations" / "validations", tmp_path / "gx")
+
+    assert main(["init", "--root", str(tmp_path)]) == 2
+    assert "found only data-quality results here" in capsys.readouterr().err
+    assert not (tmp_path / "retrain-gate.yml").exists()

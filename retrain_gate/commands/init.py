@@ -1,7 +1,8 @@
 """`retrain-gate init`: a starting config for the repository it is run in.
 
 Finds the metric files (CSV/TSV with a time column, a folder of per-run JSON files named by
-date, a `dvc.yaml`'s metrics files, which are rewritten per run: `history: git`) and the
+date, Evidently reports and Great Expectations validation results among them, a
+`dvc.yaml`'s metrics files, which are rewritten per run: `history: git`) and the
 model cards beside them (`*card*.json`/`.yaml` with `trained_at`), and writes
 `retrain-gate.yml` with one model per metric source: a floor on its quality metric, a rows
 check when there is a rows column, freshness and gaps checks, each with a comment saying
@@ -54,10 +55,17 @@ def run(args: argparse.Namespace) -> int:
             "by date, or a dvc.yaml with metrics)",
             hint="see the README's 'What the gate reads', and write the config by hand",
         )
+    if all(s.get("quality") for s in sources):
+        raise UsageError(
+            "found only data-quality results here (Great Expectations), no metrics to "
+            "trigger a retrain",
+            hint="commit the model's metrics beside them, or write the config by hand",
+        )
     cards = [p for p in _files(root) if "card" in p.name and p.suffix in (".json", ".yaml")]
     text = render(sources, cards=cards, root=root)
     target.write_text(text, encoding="utf-8")
     load_config(target, root=root)  # validate what was written: an error here is exit 2
+    sources = [s for s in sources if not s.get("quality")]  # read by the models' checks
     names = ", ".join(s["model"] for s in sources)
     sys.stderr.write(f"retrain-gate: wrote {target.name} with {len(sources)} model(s): {names}\n")
     return 0
@@ -132,15 +140,50 @@ def _runs_source(root: Path, folder: Path) -> dict[str, Any] | None:
         return None
     from retrain_gate.sources.values import flatten
 
+    relative = folder.relative_to(root).as_posix()
+    peer = _peer_source(data, f"{relative}/*.json")
+    if peer is not None:
+        return {"model": _model_name(f"{relative}/x"), **peer}
     fields = flatten(data)
     time = next((f for f in TIME_FIELDS if f in fields), "filename")
     numeric = [k for k, v in fields.items() if isinstance(v, (int, float)) and k != time]
-    relative = folder.relative_to(root).as_posix()
     return {
         "model": _model_name(f"{relative}/x"),
         "metrics": {"path": f"{relative}/*.json", "time": time},
         "fields": numeric,
     }
+
+
+def _peer_source(data: dict[str, Any], pattern: str) -> dict[str, Any] | None:
+    """A folder of Great Expectations validation results (a data-quality source the other
+    models' checks read) or of Evidently reports, read as its tool wrote them; None for
+    other files."""
+    from retrain_gate.errors import DataError
+    from retrain_gate.sources.evidently import evidently_records
+    from retrain_gate.sources.great_expectations import gx_records
+
+    metrics = data.get("metrics")
+    evidently = "metric_results" in data or (
+        isinstance(metrics, list)
+        and bool(metrics)
+        and all(isinstance(m, dict) and ("config" in m or "result" in m) for m in metrics)
+    )
+    gx = "success" in data and ("results" in data or "validation_results" in data)
+    if not (gx or evidently):
+        return None
+    fmt = "great_expectations" if gx else "evidently"
+    try:
+        (record,) = (gx_records if gx else evidently_records)(data, display=pattern)
+    except DataError:
+        return None
+    source: dict[str, Any] = {"path": pattern, "format": fmt}
+    own = "run_time" if gx else "timestamp"
+    if own not in record.fields:
+        source["time"] = "filename"
+    elif evidently and not str(record.fields[own]).endswith(("Z", "+00:00")):
+        source["timezone"] = "UTC"  # Evidently writes the time it is given, often naive
+    numeric = [k for k, v in record.fields.items() if isinstance(v, (int, float))]
+    return {"metrics": source, "fields": numeric, "quality": gx}
 
 
 def _dvc_sources(root: Path, dvc: Path) -> list[dict[str, Any]]:
@@ -187,6 +230,9 @@ def _epoch_ms(text: str) -> bool:
 
 
 def render(sources: list[dict[str, Any]], *, cards: list[Path], root: Path) -> str:
+    # data-quality results (Great Expectations) are no model: every model's checks read them
+    quality_sources = [s for s in sources if s.get("quality")]
+    sources = [s for s in sources if not s.get("quality")]
     lines = [
         "# retrain-gate config written by `retrain-gate init`: a start, to tune.",
         "# Check it with `retrain-gate validate`, try it with `retrain-gate backtest`.",
@@ -202,20 +248,40 @@ def render(sources: list[dict[str, Any]], *, cards: list[Path], root: Path) -> s
         fields = source["fields"]
         if not fields:
             continue  # nothing numeric to judge
+        drift = "drift_share" in fields  # an Evidently report: retrain on dataset drift
         quality = next((f for f in fields if any(q in f.lower() for q in QUALITY)), fields[0])
         rows = next((f for f in fields if f.lower() in ("rows", "row_count", "n_rows")), None)
         metrics = ", ".join(f"{k}: {json.dumps(v)}" for k, v in source["metrics"].items())
         lines += [f"  {name}:", f"    metrics: {{{metrics}}}"]
+        if quality_sources:
+            lines.append("    sources:  # data-quality results, read by the checks below")
+            for index, found in enumerate(quality_sources):
+                read = ", ".join(f"{k}: {json.dumps(v)}" for k, v in found["metrics"].items())
+                lines.append(f"      quality{index or ''}: {{{read}}}")
         card = next((c for c in cards if name in c.as_posix()), None)
         if card is not None:
             lines.append(f"    baseline: {card.relative_to(root).as_posix()}  # the model card")
         lines.append("    triggers:")
-        lines += [
-            "      # retrain when the metric is under a floor on 2 observations in a row:",
-            "      # set the floor your model must keep",
-            f"      - {{name: {_slug(quality)}-floor, metric: {quality}, below: 0.8, for: 2}}",
-        ]
-        if card is not None:
+        if drift and "dataset_drift" in fields:
+            lines += [
+                "      # retrain when Evidently finds the dataset drifted (its drift_share of",
+                "      # the columns drifted, each by its own test)",
+                "      - {name: dataset-drift, metric: dataset_drift, above: 0.5}",
+            ]
+        elif drift:
+            lines += [
+                "      # retrain when more than half the columns drifted, by Evidently's tests",
+                "      - {name: dataset-drift, metric: drift_share, above: 0.5}",
+            ]
+        else:
+            lines += [
+                "      # retrain when the metric is under a floor on 2 observations in a row:",
+                "      # set the floor your model must keep",
+                f"      - {{name: {_slug(quality)}-floor, metric: {quality}, below: 0.8, for: 2}}",
+            ]
+        if drift:
+            pass
+        elif card is not None:
             lines += [
                 "      # retrain when the model is older than this",
                 "      - {name: stale-model, max_age: 90d}",
@@ -235,6 +301,15 @@ def render(sources: list[dict[str, Any]], *, cards: list[Path], root: Path) -> s
             "      # never retrain on stale data: the newest observation is at most 2 days old",
             "      - {name: fresh-data, freshness: 2d}",
         ]
+        for index, _ in enumerate(quality_sources):
+            lines += [
+                "      # never retrain when the data-quality run failed (each failed "
+                "expectation is named)",
+                f"      - {{name: great-expectations{index or ''}, source: quality{index or ''}, "
+                "validation: all}",
+                f"      - {{name: fresh-quality{index or ''}, source: quality{index or ''}, "
+                "freshness: 2d}",
+            ]
     return "\n".join(lines) + "\n"
 
 
