@@ -2,7 +2,7 @@
 
 Each subcommand is a module in `retrain_gate/commands/` with `add_parser(subparsers)` and
 `run(args) -> int`. Errors a user can cause are `GateError`s: one line on stderr and the
-documented exit code, never a traceback.
+documented exit code, never a traceback (`ConfigErrors`: one line each, then a count per file).
 """
 
 from __future__ import annotations
@@ -16,7 +16,14 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from retrain_gate import __version__
-from retrain_gate.errors import EXIT_CONFIG, EXIT_INTERNAL, ConfigError, GateError, UsageError
+from retrain_gate.errors import (
+    EXIT_CONFIG,
+    EXIT_INTERNAL,
+    ConfigError,
+    ConfigErrors,
+    GateError,
+    UsageError,
+)
 
 COMMANDS = (
     "check",
@@ -113,11 +120,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except GateError as exc:
-        print(f"retrain-gate: error: {exc}", file=sys.stderr)
-        if annotation := _error_annotation(exc, args):
-            # JSON on stdout stays JSON (as in `check`): the runner reads stderr for it too
-            json_out = getattr(args, "format", None) == "json" and not getattr(args, "output", None)
-            print(annotation, file=sys.stderr if json_out else sys.stdout, flush=True)
+        found = exc.errors if isinstance(exc, ConfigErrors) else (exc,)
+        blocks = exc.by_file() if isinstance(exc, ConfigErrors) else [(None, found)]
+        for file, errors in blocks:
+            for error in errors:
+                print(f"retrain-gate: error: {error}", file=sys.stderr)
+            if file is not None:  # several errors: each file's count after its lines
+                count = len(errors)
+                print(f"{count} error{'' if count == 1 else 's'} in {file}", file=sys.stderr)
+        for error in found:
+            if annotation := _error_annotation(error, args):
+                # JSON on stdout stays JSON (as in `check`): the runner reads stderr for it too
+                json_out = getattr(args, "format", None) == "json" and not getattr(
+                    args, "output", None
+                )
+                print(annotation, file=sys.stderr if json_out else sys.stdout, flush=True)
         return exc.exit_code
     except KeyboardInterrupt:
         print("retrain-gate: interrupted", file=sys.stderr)

@@ -7,6 +7,7 @@ documented exit code; nothing else in the package prints.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
 # Documented in the README ("Exit codes"); keep the two in step.
@@ -63,6 +64,53 @@ class ConfigError(GateError):
     """The config (or the command line) is wrong: exit 2."""
 
     exit_code = EXIT_CONFIG
+
+
+class ConfigErrors(ConfigError):
+    """Every error found in one run (`validate` reports them all, not the first): each is
+    one line, sorted by file and line. Located where the first is, so that code reading one
+    error (the annotation, a test) still reads a real one."""
+
+    def __init__(self, errors: Sequence[ConfigError]) -> None:
+        ordered = sorted(_flat(errors), key=_place)
+        if not ordered:
+            raise ValueError("ConfigErrors needs at least one error")
+        first = ordered[0]
+        super().__init__(
+            first.message, file=first.file, line=first.line, column=first.column, hint=first.hint
+        )
+        self.errors: tuple[ConfigError, ...] = tuple(ordered)
+
+    def __str__(self) -> str:
+        return "\n".join(str(error) for error in self.errors)
+
+    def by_file(self) -> list[tuple[str, tuple[ConfigError, ...]]]:
+        """The errors of each file named, in order (errors naming no file under "")."""
+        files: dict[str, list[ConfigError]] = {}
+        for error in self.errors:
+            files.setdefault(error.file or "", []).append(error)
+        return [(file, tuple(errors)) for file, errors in files.items()]
+
+
+def collected(errors: Sequence[ConfigError]) -> ConfigError | None:
+    """The error to raise for what a run found: None, the one error as it is, or all."""
+    flat = list(_flat(errors))
+    if not flat:
+        return None
+    return flat[0] if len(flat) == 1 else ConfigErrors(flat)
+
+
+def _flat(errors: Sequence[ConfigError]) -> Iterator[ConfigError]:
+    seen: set[str] = set()
+    for error in errors:
+        for one in error.errors if isinstance(error, ConfigErrors) else (error,):
+            if str(one) not in seen:  # one mistake found by two checks is one error
+                seen.add(str(one))
+                yield one
+
+
+def _place(error: GateError) -> tuple[str, int, int]:
+    return (error.file or "", error.line or 0, error.column or 0)
 
 
 class UsageError(ConfigError):

@@ -59,7 +59,7 @@ from retrain_gate.config.parse import (
     repository_root,
 )
 from retrain_gate.engine.diff import BaseSide, compare
-from retrain_gate.errors import ConfigError
+from retrain_gate.errors import ConfigError, ConfigErrors
 from retrain_gate.model import (
     Config,
 )
@@ -130,8 +130,9 @@ def run(args: argparse.Namespace) -> int:
                 old = parse_config(text, display=display, root=base_root)
             except UnicodeDecodeError as exc:
                 error = f"{display}: is not UTF-8 text (byte {exc.start})"
-            except ConfigError as exc:
-                error = str(exc)
+            except ConfigError as exc:  # one line in the report: the first error, and a count
+                more = len(exc.errors) - 1 if isinstance(exc, ConfigErrors) else 0
+                error = str(exc).splitlines()[0] + (f" (and {more} more)" if more else "")
         base = BaseSide(
             ref=base_ref.ref,
             commit=base_ref.commit,

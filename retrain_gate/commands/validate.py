@@ -13,9 +13,11 @@ from retrain_gate.commands.common import add_config_options
 def add_parser(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "validate",
-        help="check the config (schema, rule options, metric names) without evaluating it",
-        description="Validate config files: YAML, the JSON Schema, rule options, and that "
-        "every metric a rule names exists in the model's metric file.",
+        help="check the config (schema, rule options, metric sources and names) without "
+        "evaluating it",
+        description="Validate config files: YAML, the JSON Schema, rule options, that each "
+        "metric source can be read (its files, time field, time unit and layout), and that "
+        "every metric a rule names exists in it. Every error is reported, one line each.",
     )
     add_config_options(parser)
     parser.add_argument(
@@ -33,26 +35,31 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from retrain_gate.commands.common import read_config
-    from retrain_gate.config.parse import load_config
-    from retrain_gate.engine.load import available_fields, check_metrics_exist
+    from retrain_gate.config.parse import collect_file, find_config
+    from retrain_gate.errors import ConfigErrors
 
-    configs = [load_config(Path(f)) for f in args.files] if args.files else [read_config(args)]
-    for config in configs:
-        if not args.no_data:
-            for model in config.models.values():
-                # An unreadable metric file is `check`'s to report; here only names matter.
-                fields = available_fields(config, model.metrics) if model.metrics else set()
-                if fields:
-                    check_metrics_exist(config, model, fields)
-                for name, source in model.sources.items():
-                    fields = available_fields(config, source)
-                    if fields:
-                        check_metrics_exist(config, model, fields, source=name)
+    if args.files:
+        paths, root = [Path(f) for f in args.files], None
+    else:
+        paths = [find_config(args.config, cwd=Path.cwd())]
+        root = Path(args.root).resolve() if getattr(args, "root", None) else None
+    found = []
+    for path in paths:  # each file wholly: every error it has, then the next file
+        config, errors = collect_file(path, root=root)
+        if config is not None and not args.no_data:
+            from retrain_gate.engine.probe import data_errors
+
+            errors += data_errors(config)
+        if errors:
+            found += errors
+            continue
+        assert config is not None
         models = len(config.models)
         rules = sum(len(m.rules) for m in config.models.values())
         counted = f"{_count(models, 'model')}, {_count(rules, 'rule')}"
         sys.stdout.write(f"{config.path}: valid ({counted})\n")
+    if found:
+        raise ConfigErrors(found)  # one line each, then how many in each file
     return 0
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import yaml
 
@@ -13,14 +13,17 @@ from retrain_gate.durations import is_number
 from retrain_gate.errors import ConfigError
 from retrain_gate.model import GROUP_KEYS, PathPart
 
+T = TypeVar("T")
+
 
 class _Errors:
     """Words located errors for one config text: `fail` gives the ConfigError at a path's
-    line and column, and the caller raises it (validation stops at the first error)."""
+    line and column; `add` keeps one found, so that one run reports every error (`found`)."""
 
     def __init__(self, display: str, node: yaml.Node | None) -> None:
         self.display = display
         self.node = node
+        self.found: list[ConfigError] = []
 
     def fail(
         self, message: str, path: Sequence[PathPart], *, key: bool = False, hint: str | None = None
@@ -33,6 +36,17 @@ class _Errors:
             column=column,
             hint=_capped(hint) if hint else None,
         )
+
+    def add(self, *errors: ConfigError) -> None:
+        self.found.extend(errors)
+
+    def attempt(self, build: Callable[[], T]) -> T | None:
+        """`build()`, or None when it raises a ConfigError (kept): the next part is checked."""
+        try:
+            return build()
+        except ConfigError as exc:
+            self.add(exc)
+            return None
 
 
 # A message quotes what the user wrote, never megabytes of it (a YAML alias bomb expands a
@@ -90,66 +104,109 @@ def _closest(words: Sequence[str], choices: Sequence[str]) -> tuple[str, str] | 
 
 def _check_with(
     schema: Mapping[str, Any], data: Any, path: list[PathPart], errors: _Errors
-) -> None:
+) -> list[tuple[list[PathPart], ConfigError]]:
+    """Every JSON Schema error of `data` (at `path`), each worded at its place with its fix,
+    with the place it is about: [] when valid."""
     if _verdict(schema, data) is True:
-        return
+        return []
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(schema)
-    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
-    if error is None:
-        return
-    where = [*path, *error.absolute_path]
+    # each error jsonschema finds is one place; best_match picks, within it (a oneOf's
+    # alternatives), the one that says what is wrong
+    found = [
+        error
+        for each in validator.iter_errors(data)
+        if (error := jsonschema.exceptions.best_match([each])) is not None
+    ]
+    misspelled = {  # `trigers:` is the required `triggers:` misspelled: one error, not two
+        (tuple(error.absolute_path), meant)
+        for error in found
+        if error.validator == "additionalProperties" and isinstance(error.instance, Mapping)
+        for key in error.instance
+        if (meant := _closest_key(str(key), list(error.schema.get("properties", {}))))
+    }
+    worded: list[tuple[list[PathPart], ConfigError]] = []
+    for error in found:
+        if error.validator == "required" and isinstance(error.instance, Mapping):
+            missing = [k for k in error.validator_value if k not in error.instance]
+            if all((tuple(error.absolute_path), k) in misspelled for k in missing):
+                continue
+        where = [*path, *error.absolute_path]
+        worded.extend((where, one) for one in _worded_errors(error, where, errors))
+    return worded
+
+
+def _closest_key(word: str, allowed: Sequence[str]) -> str | None:
+    if word in allowed:
+        return None
+    import difflib
+
+    close = difflib.get_close_matches(word, list(allowed), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _worded_errors(error: Any, where: list[PathPart], errors: _Errors) -> list[ConfigError]:
     if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
         allowed = list(error.schema.get("properties", {}))
-        extra = [k for k in error.instance if k not in allowed]
+        extra = [str(k) for k in error.instance if k not in allowed]
         if extra:
-            name = str(extra[0])
-            raise errors.fail(
-                f"unknown key {name!r} in {dotted(where)}",
-                [*where, name],
-                key=True,
-                hint=_suggest(name, allowed) or f"allowed: {', '.join(allowed)}",
-            )
+            return [
+                errors.fail(
+                    f"unknown key {name!r} in {dotted(where)}",
+                    [*where, name],
+                    key=True,
+                    hint=_suggest(name, allowed) or f"allowed: {', '.join(allowed)}",
+                )
+                for name in extra
+            ]
     if error.validator == "required":
-        raise errors.fail(f"{dotted(where)}: {_worded(error)}", where)
+        return [errors.fail(f"{dotted(where)}: {_worded(error)}", where)]
     if error.validator == "minItems" and where and where[-1] in GROUP_KEYS:
-        raise errors.fail(
-            f"{dotted(where)} is empty",
-            where,
-            hint="a group needs at least one member rule",
-        )
+        return [
+            errors.fail(
+                f"{dotted(where)} is empty",
+                where,
+                hint="a group needs at least one member rule",
+            )
+        ]
     # oneOf: [{required: [workflow]}, {required: [event_type]}]: name the keys, not the schema
     alternatives = [alt.get("required", [None])[0] for alt in error.schema.get("oneOf", [])]
     if error.validator == "oneOf" and alternatives and all(alternatives):
         given = [k for k in alternatives if k in error.instance]
-        raise errors.fail(
-            f"{dotted(where)} needs exactly one of {' or '.join(alternatives)}"
-            + (f", not both ({' and '.join(given)})" if len(given) > 1 else ""),
-            where,
-        )
+        return [
+            errors.fail(
+                f"{dotted(where)} needs exactly one of {' or '.join(alternatives)}"
+                + (f", not both ({' and '.join(given)})" if len(given) > 1 else ""),
+                where,
+            )
+        ]
     if error.validator in ("oneOf", "anyOf") and "pattern" in str(error.schema):
-        raise errors.fail(
-            f"{dotted(where)}: {_show(error.instance)} is not valid here",
-            where,
-            hint=str(error.schema.get("description", "")) or None,
-        )
+        return [
+            errors.fail(
+                f"{dotted(where)}: {_show(error.instance)} is not valid here",
+                where,
+                hint=str(error.schema.get("description", "")) or None,
+            )
+        ]
     if error.validator == "pattern":
         # a pattern inside oneOf (an amount: 3 or '3%') is described by the oneOf
         described = error.schema.get("description") or (
             error.parent.schema.get("description") if error.parent is not None else None
         )
-        raise errors.fail(
-            f"{dotted(where)}: {_show(error.instance)} is not valid here",
-            where,
-            hint=str(described or "") or None,
-        )
+        return [
+            errors.fail(
+                f"{dotted(where)}: {_show(error.instance)} is not valid here",
+                where,
+                hint=str(described or "") or None,
+            )
+        ]
     hint = str(error.schema.get("description", "")) if error.validator == "type" else ""
     if error.validator == "type" and is_number(error.instance):
         # YAML 1.1 reads 1e-3 (no dot) as text: the commonest surprise in a threshold
         example = _dotted_float(error.instance)
         hint = f"YAML reads {error.instance} as text; write it with a dot, e.g. {example}"
-    raise errors.fail(f"{dotted(where)}: {_worded(error)}", where, hint=hint or None)
+    return [errors.fail(f"{dotted(where)}: {_worded(error)}", where, hint=hint or None)]
 
 
 def _dotted_float(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -78,42 +79,53 @@ def _is_rate(metric: str) -> bool:
     return any(part.endswith("rate") or part in scores for part in metric.lower().split("."))
 
 
-def _semantic(rule: Mapping[str, Any], kind: Kind, path: list[PathPart], errors: _Errors) -> None:
+def _semantic(rule: Mapping[str, Any], kind: Kind, path: list[PathPart], errors: _Errors) -> bool:
+    """Keep each semantic error of a schema-valid rule; whether there was none."""
+    before = len(errors.found)
     for option, message in kind.semantic(rule):
-        raise errors.fail(f"{dotted([*path, option])}: {message}", [*path, option])
+        errors.add(errors.fail(f"{dotted([*path, option])}: {message}", [*path, option]))
     for option, value in rule.items():  # YAML's .nan and .inf are numbers to JSON Schema
         if isinstance(value, float) and not math.isfinite(value):
-            raise errors.fail(
-                f"{dotted([*path, option])}: {value} is not a usable number here",
-                [*path, option],
-                hint="a threshold must be a finite number",
+            errors.add(
+                errors.fail(
+                    f"{dotted([*path, option])}: {value} is not a usable number here",
+                    [*path, option],
+                    hint="a threshold must be a finite number",
+                )
             )
     for option in ("window", "reference_window", "max_age", "freshness", "max_gap", "cooldown"):
         if isinstance(rule.get(option), str):
             try:
-                parse_duration(rule[option])
+                duration = parse_duration(rule[option])
             except ValueError as exc:
-                raise errors.fail(f"{dotted([*path, option])}: {exc}", [*path, option]) from None
-    for option in ("window", "reference_window"):  # an empty window has nothing to judge
-        value = rule.get(option)
-        if isinstance(value, str) and parse_duration(value).total_seconds() <= 0:
-            raise errors.fail(
-                f"{dotted([*path, option])}: a window of {value.strip()} holds no observations",
-                [*path, option],
-                hint="give a positive duration such as 7d, or a count such as 7",
-            )
+                errors.add(errors.fail(f"{dotted([*path, option])}: {exc}", [*path, option]))
+                continue
+            # an empty window has nothing to judge
+            if option in ("window", "reference_window") and duration.total_seconds() <= 0:
+                errors.add(
+                    errors.fail(
+                        f"{dotted([*path, option])}: a window of {rule[option].strip()} "
+                        "holds no observations",
+                        [*path, option],
+                        hint="give a positive duration such as 7d, or a count such as 7",
+                    )
+                )
     metric = str(rule.get("metric", ""))
     if metric and _is_rate(metric):
         for option in ("below", "above", "at_least", "at_most"):
             value = rule.get(option)
             if isinstance(value, (int, float)) and not 0 <= value <= 1:
-                raise errors.fail(
-                    f"{dotted([*path, option])}: {value} is outside [0, 1], but {metric} is a rate",
-                    [*path, option],
-                    hint=f"write a fraction: {value / 100:g} for {value}%"
-                    if 1 < value <= 100
-                    else "a rate is a fraction between 0 and 1",
+                errors.add(
+                    errors.fail(
+                        f"{dotted([*path, option])}: {value} is outside [0, 1], "
+                        f"but {metric} is a rate",
+                        [*path, option],
+                        hint=f"write a fraction: {value / 100:g} for {value}%"
+                        if 1 < value <= 100
+                        else "a rate is a fraction between 0 and 1",
+                    )
                 )
+    return len(errors.found) == before
 
 
 def _rules(
@@ -124,53 +136,67 @@ def _rules(
     names: dict[str, list[PathPart]] | None = None,
 ) -> Iterator[RuleConfig]:
     """The rules of a `triggers:` or `checks:` list (or a group's members: `names` is then
-    the model's, since a name is unique among all the model's triggers, members included)."""
+    the model's, since a name is unique among all the model's triggers, members included).
+    A rule in error is kept in `errors` and left out; the next rule is checked all the same."""
     names = {} if names is None else names
     for index, rule in enumerate(data or []):
-        where = [*path, index]
-        if not isinstance(rule, Mapping):
-            raise errors.fail(f"{dotted(where)} must be a mapping with a name", where)
-        grouped = next((key for key in GROUP_KEYS if key in rule), None)
-        if role == "check" and grouped is not None:
-            raise errors.fail(
-                f"{dotted(where)}: checks cannot be grouped with `{grouped}:`",
-                [*where, grouped],
-                key=True,
-                hint="every error-level check vetoes a retrain on its own: write the checks "
-                "one by one (all/any groups are for triggers)",
-            )
-        kind = _kind_of(rule, role, where, errors)
-        _check_with(rule_schema(kind), rule, where, errors)
-        _semantic(rule, kind, where, errors)
-        name = str(rule["name"])
-        if name in names:
-            raise errors.fail(
-                f"two {role}s are named {name!r} ({dotted(names[name])} and {dotted(where)})",
-                [*where, "name"],
-                hint="names must be unique, group members included"
-                if any(part in GROUP_KEYS for part in (*names[name][3:], *where[3:]))
-                else "names must be unique",
-            )
-        names[name] = where
-        line, _ = position(errors.node, where)
-        options = {
-            k: _count(v, kind.options[k])
-            for k, v in rule.items()
-            if k not in ("name", "kind", "severity", "missing")
-        }
-        if kind.name == GROUP:
-            mode = "all" if "all" in rule else "any"
-            options[mode] = tuple(_rules(rule[mode], role, [*where, mode], errors, names))
-        yield RuleConfig(
-            name=name,
-            kind=kind.name,
-            role=role,  # type: ignore[arg-type]
-            options=options,
-            severity=rule.get("severity", "error"),
-            missing=rule.get("missing", "error"),
-            file=errors.display,
-            line=line,
+        built = errors.attempt(functools.partial(_rule, rule, role, [*path, index], errors, names))
+        if built is not None:
+            yield built
+
+
+def _rule(
+    rule: Any, role: str, where: list[PathPart], errors: _Errors, names: dict[str, list[PathPart]]
+) -> RuleConfig | None:
+    """One rule, or None when its errors are kept in `errors` (the first one may be raised)."""
+    if not isinstance(rule, Mapping):
+        raise errors.fail(f"{dotted(where)} must be a mapping with a name", where)
+    grouped = next((key for key in GROUP_KEYS if key in rule), None)
+    if role == "check" and grouped is not None:
+        raise errors.fail(
+            f"{dotted(where)}: checks cannot be grouped with `{grouped}:`",
+            [*where, grouped],
+            key=True,
+            hint="every error-level check vetoes a retrain on its own: write the checks "
+            "one by one (all/any groups are for triggers)",
         )
+    kind = _kind_of(rule, role, where, errors)
+    invalid = [error for _, error in _check_with(rule_schema(kind), rule, where, errors)]
+    if invalid:
+        errors.add(*invalid)
+        return None
+    valid = _semantic(rule, kind, where, errors)
+    name = str(rule["name"])
+    if name in names:
+        raise errors.fail(
+            f"two {role}s are named {name!r} ({dotted(names[name])} and {dotted(where)})",
+            [*where, "name"],
+            hint="names must be unique, group members included"
+            if any(part in GROUP_KEYS for part in (*names[name][3:], *where[3:]))
+            else "names must be unique",
+        )
+    names[name] = where
+    line, _ = position(errors.node, where)
+    options = {
+        k: _count(v, kind.options[k])
+        for k, v in rule.items()
+        if k not in ("name", "kind", "severity", "missing")
+    }
+    modes = [key for key in GROUP_KEYS if key in rule]
+    if kind.name == GROUP and len(modes) == 1:  # its members, even when the group is in error
+        options[modes[0]] = tuple(_rules(rule[modes[0]], role, [*where, modes[0]], errors, names))
+    if not valid:
+        return None
+    return RuleConfig(
+        name=name,
+        kind=kind.name,
+        role=role,  # type: ignore[arg-type]
+        options=options,
+        severity=rule.get("severity", "error"),
+        missing=rule.get("missing", "error"),
+        file=errors.display,
+        line=line,
+    )
 
 
 def _count(value: Any, schema: Mapping[str, Any]) -> Any:

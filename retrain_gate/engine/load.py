@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from retrain_gate.config.positions import locate
-from retrain_gate.errors import ConfigError, DataError, GateError
+from retrain_gate.errors import ConfigError, DataError, GateError, collected
 from retrain_gate.kinds import registry
 from retrain_gate.model import Config, ModelConfig, SourceConfig
 from retrain_gate.results import Problem
@@ -116,48 +116,59 @@ def _load_source(
     """One metric source read into a series, or the problem that stopped it."""
     metrics, presence = series_fields(model, name)
     try:
-        resolve_inside(
-            config.root,
-            source.path.split("*")[0] or ".",
-            what="metrics path",
-            file=config.path,
-            line=source.line,
-        )
-        if source.history == "git":
-            # imported here: git, subprocess and tempfile only for a history read from git
-            from retrain_gate.sources.history import history_records
-
-            records = history_records(
-                config.root,
-                source.path,
-                time_field=source.time,
-                fmt=source.format,
-                delimiter=source.read.delimiter,
-            )
-            series = build_series(
-                records,
-                source=source.path,
-                time_field=source.time,
-                metrics=metrics,
-                presence=presence,
-                read=source.read,
-            )
-        else:
-            series = load_series(
-                config.root,
-                source.path,
-                time_field=source.time,
-                metrics=metrics,
-                presence=presence,
-                fmt=source.format,
-                read=source.read,
-            )
+        series = read_source(config, source, metrics=metrics, presence=presence)
     except GateError as exc:
         if isinstance(exc, ConfigError):
             raise
         return None, [problem(exc)]
     check_metrics_exist(config, model, series.columns, source=name)
     return series, []
+
+
+def read_source(
+    config: Config,
+    source: SourceConfig,
+    *,
+    metrics: Collection[str] = (),
+    presence: Collection[str] = (),
+) -> Series:
+    """A metric source's series, its times parsed and its layout read (only `metrics` are
+    made numbers); a GateError when it cannot be read."""
+    resolve_inside(
+        config.root,
+        source.path.split("*")[0] or ".",
+        what="metrics path",
+        file=config.path,
+        line=source.line,
+    )
+    if source.history == "git":
+        # imported here: git, subprocess and tempfile only for a history read from git
+        from retrain_gate.sources.history import history_records
+
+        records = history_records(
+            config.root,
+            source.path,
+            time_field=source.time,
+            fmt=source.format,
+            delimiter=source.read.delimiter,
+        )
+        return build_series(
+            records,
+            source=source.path,
+            time_field=source.time,
+            metrics=metrics,
+            presence=presence,
+            read=source.read,
+        )
+    return load_series(
+        config.root,
+        source.path,
+        time_field=source.time,
+        metrics=metrics,
+        presence=presence,
+        fmt=source.format,
+        read=source.read,
+    )
 
 
 def read_input(path: Path, display: str, kind: str) -> object:
@@ -208,14 +219,27 @@ def check_metrics_exist(
     config: Config, model: ModelConfig, present: Collection[str], *, source: str | None = None
 ) -> None:
     """A rule naming a metric that the metric file does not provide is a config error."""
+    error = collected(metric_errors(config, model, present, source=source))
+    if error is not None:
+        raise error
+
+
+def metric_errors(
+    config: Config, model: ModelConfig, present: Collection[str], *, source: str | None = None
+) -> list[ConfigError]:
+    """One error for each rule naming a metric the source (`metrics:` or one of `sources:`)
+    does not provide, at the rule's `metric:`, with the closest name the source has."""
     numeric, _ = series_fields(model, source)
     read = model.metrics if source is None else model.sources[source]
+    found: list[ConfigError] = []
+    available: list[str] | None = None
     for path, rule in model.located():  # group members too, each at its own line
         if rule.options.get("source") != source:
             continue
         if rule.metric and rule.metric in numeric and rule.metric not in present:
             assert read is not None
-            available = sorted(available_fields(config, read))  # only on this error path
+            if available is None:  # only on this error path
+                available = sorted(available_fields(config, read))
             import difflib
 
             close = difflib.get_close_matches(rule.metric, available, n=1)
@@ -223,14 +247,17 @@ def check_metrics_exist(
                 f"did you mean {close[0]!r}?" if close else f"it has: {', '.join(available[:15])}"
             )
             line, column = locate(config, [*path, "metric"])
-            raise ConfigError(
-                f"{rule.role} {rule.name!r} reads metric {rule.metric!r}, which "
-                f"{read.path} does not provide",
-                file=config.path,
-                line=line or rule.line,
-                column=column if line else None,
-                hint=hint,
+            found.append(
+                ConfigError(
+                    f"{rule.role} {rule.name!r} reads metric {rule.metric!r}, which "
+                    f"{read.path} does not provide",
+                    file=config.path,
+                    line=line or rule.line,
+                    column=column if line else None,
+                    hint=hint,
+                )
             )
+    return found
 
 
 def available_fields(config: Config, source: SourceConfig) -> set[str]:
