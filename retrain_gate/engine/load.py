@@ -294,8 +294,9 @@ def available_fields(config: Config, source: SourceConfig) -> set[str]:
         records = read_records(newest, display=pattern, fmt=source.format, delimiter=read.delimiter)
     except GateError:
         return set()
-    if read.layout == "long":  # the metrics are the values of the key column
-        return {str(r.fields.get(read.key)) for r in records} | {source.time}
+    if read.layout == "long":  # the metrics are the values of the key column (if it is there)
+        keys = {str(r.fields[read.key]) for r in records if read.key in r.fields}
+        return keys | {source.time} if keys else set()
     return {name for r in records for name in r.fields}
 
 
