@@ -77,6 +77,22 @@ def test_every_error_of_the_config_and_its_data_in_one_run_in_line_order(
     ]
 
 
+def test_the_readme_shows_what_validate_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### validate") :]
+    config = section[section.index("```yaml\n") + 8 : section.index("```\n\ngives")]
+    shown = section[section.index("$ retrain-gate validate\n") + 24 :]
+    assert config == MIXED
+    write(tmp_path, {"m.csv": METRICS, "retrain-gate.yml": config})
+
+    code, err, _ = run(tmp_path, ["validate"], monkeypatch, capsys)
+
+    assert code == 2
+    assert err == shown[: shown.index("```")].splitlines()
+
+
 def test_no_data_reports_only_the_configs_own_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

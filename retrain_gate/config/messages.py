@@ -119,6 +119,9 @@ def _check_with(
         for each in validator.iter_errors(data)
         if (error := jsonschema.exceptions.best_match([each])) is not None
     ]
+    # a value of the wrong type is that one error: not also each rule its type would have
+    mistyped = {tuple(e.absolute_path) for e in found if e.validator == "type"}
+    found = [e for e in found if e.validator == "type" or tuple(e.absolute_path) not in mistyped]
     misspelled = {  # `trigers:` is the required `triggers:` misspelled: one error, not two
         (tuple(error.absolute_path), meant)
         for error in found
@@ -173,7 +176,9 @@ def _worded_errors(error: Any, where: list[PathPart], errors: _Errors) -> list[C
     # oneOf: [{required: [workflow]}, {required: [event_type]}]: name the keys, not the schema
     alternatives = [alt.get("required", [None])[0] for alt in error.schema.get("oneOf", [])]
     if error.validator == "oneOf" and alternatives and all(alternatives):
-        given = [k for k in alternatives if k in error.instance]
+        given = [
+            k for k in alternatives if isinstance(error.instance, Mapping) and k in error.instance
+        ]
         return [
             errors.fail(
                 f"{dotted(where)} needs exactly one of {' or '.join(alternatives)}"
