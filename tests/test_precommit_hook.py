@@ -96,6 +96,7 @@ def test_a_bad_config_fails_the_commit_with_its_location(
     assert capsys.readouterr().err == (
         "retrain-gate: error: retrain-gate.yml:11:9: unknown key 'belwo' in "
         "models.churn.triggers[0] (did you mean 'below'?)\n"
+        "1 error in retrain-gate.yml\n"
     )
 
 
@@ -112,18 +113,18 @@ def test_a_metric_the_file_does_not_have_fails_the_commit(
 def test_one_bad_file_among_several_fails_the_commit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    good = (CASES / "good" / "csv-retrain" / "retrain-gate.yml").read_text(encoding="utf-8")
-    for folder in ("a", "b"):
-        (tmp_path / folder).mkdir()
-    (tmp_path / "a" / "retrain-gate.yml").write_text(good, encoding="utf-8")
+    shutil.copytree(CASES / "good" / "csv-retrain", tmp_path / "a")  # its metric files too
+    (tmp_path / "b").mkdir()
     (tmp_path / "b" / "retrain-gate.yml").write_text("version: 2\nmodels: {}\n", encoding="utf-8")
     # the user's args name them: `args: [a/retrain-gate.yml, b/retrain-gate.yml]`
     code = run_hook(tmp_path, monkeypatch, ["a/retrain-gate.yml", "b/retrain-gate.yml"])
     captured = capsys.readouterr()
     assert code == 2
+    assert captured.out.startswith("a/retrain-gate.yml: valid (")
     assert captured.err == (
         "retrain-gate: error: b/retrain-gate.yml:1:10: version 2 is not supported "
         "(this retrain-gate reads version: 1)\n"
+        "1 error in b/retrain-gate.yml\n"
     )
 
 
