@@ -391,3 +391,35 @@ def test_the_example_repository_validates_with_its_data(
 
     assert (code, err) == (0, [])
     assert out.startswith("retrain-gate.yml: valid (")
+
+
+def test_many_errors_are_located_in_one_reading_of_the_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import yaml
+
+    models = "".join(
+        f"  m{i}:\n    metrics: {{path: m.csv}}\n    triggers:\n"
+        f"      - {{name: t, metric: rowz, below: 3}}\n"
+        for i in range(60)
+    )
+    write(tmp_path, {"m.csv": METRICS, "retrain-gate.yml": f"version: 1\nmodels:\n{models}"})
+    composed = []
+    real = yaml.compose
+
+    def counting(*args: object, **kwargs: object) -> object:
+        composed.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(yaml, "compose", counting)
+
+    code, err, _ = run(tmp_path, ["validate"], monkeypatch, capsys)
+
+    assert code == 2
+    assert err[-1] == "60 errors in retrain-gate.yml"
+    assert err[59] == (
+        f"{E}retrain-gate.yml:{2 + 4 * 60}:27: trigger 't' reads metric 'rowz', which m.csv "
+        "does not provide (did you mean 'rows'?)"
+    )
+    # each error's line and column from one composed document, not one reading per error
+    assert len(composed) <= 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -147,11 +148,18 @@ def position(
 
 def locate(config: Config, path: Sequence[PathPart]) -> tuple[int | None, int | None]:
     """(line, column) of a value in the config's text, for errors found after parsing."""
-    try:
-        node = yaml.compose(config.text, Loader=_Loader) if config.text else None
-    except yaml.YAMLError:
-        return None, None
+    node = _text_node(config.text) if config.text else None
     return position(node, path) if node is not None else (None, None)
+
+
+@functools.lru_cache(maxsize=4)
+def _text_node(text: str) -> yaml.Node | None:
+    """The config's YAML node, composed once however many errors are located in it (a
+    config of 200 models, each with a misspelled metric, is one reading, not 200)."""
+    try:
+        return yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return None
 
 
 def dotted(path: Sequence[PathPart]) -> str:
