@@ -433,3 +433,17 @@ def test_diff_selects_a_model_that_only_the_base_config_has(
     code, report, _ = run_diff(capsys, "--base", "HEAD~1", "--model", "churn", "--format", "json")
     assert code == 0
     assert [(m["model"], m["change"]) for m in report["models"]] == [("churn", "removed")]
+
+
+def test_a_base_config_with_several_errors_is_one_line_naming_the_first(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = OLD_CONFIG.replace("below: 0.85", "belwo: 0.85").replace("above: 100000", "above: x")
+    commit(repo, {"retrain-gate.yml": bad}, "bad")
+    commit(repo, {"retrain-gate.yml": NEW_CONFIG}, "fixed")
+    code, report, _ = run_diff(capsys, "--base", "HEAD~1", "--format", "json")
+    assert code == 0
+    assert report["base"]["error"] == (
+        "retrain-gate.yml@HEAD~1:6:50: unknown key 'belwo' in models.churn.triggers[0] "
+        "(did you mean 'below'?) (and 1 more)"
+    )
