@@ -2,7 +2,8 @@
 
 Every error a user can cause (a bad config, a bad metric file, an API that says no) is a
 `GateError` naming what is wrong and where. `cli.main` turns it into one message and the
-documented exit code; nothing else in the package prints.
+documented exit code; nothing else in the package prints. `ConfigErrors` carries every
+config error one run found (`validate` reports them all), each printed as its own line.
 """
 
 from __future__ import annotations

@@ -36,14 +36,14 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from retrain_gate.config.parse import collect_file, find_config
-    from retrain_gate.errors import ConfigErrors
+    from retrain_gate.errors import ConfigError, ConfigErrors
 
     if args.files:
         paths, root = [Path(f) for f in args.files], None
     else:
         paths = [find_config(args.config, cwd=Path.cwd())]
         root = Path(args.root).resolve() if getattr(args, "root", None) else None
-    found = []
+    found: list[ConfigError] = []
     for path in paths:  # each file wholly: every error it has, then the next file
         config, errors = collect_file(path, root=root)
         if config is not None and not args.no_data:
