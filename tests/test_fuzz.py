@@ -135,3 +135,44 @@ def test_mutated_examples_never_crash_and_never_retrain_on_bad_data(
           f"{refused_data} model decisions on a data file reported bad, none retrain")  # fmt: skip
     assert elapsed < BUDGET_SECONDS
     assert codes.get(3, 0) > 100 and codes.get(2, 0) > 100  # the mutations do reach both
+
+
+PEERS = Path(__file__).parent / "fixtures" / "peers"
+PEER_TARGETS = {
+    "great_expectations": ("validations/2026-11-10.json", "checkpoint/2026-11-10.json"),
+    "evidently": ("reports/2026-11-10.json", "legacy/2026-11-10.json"),
+}
+PEER_RUNS = 400
+
+
+@pytest.mark.parametrize("folder", sorted(PEER_TARGETS))
+def test_mutated_peer_results_never_crash_and_never_retrain_on_bad_data(
+    folder: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root = tmp_path / folder
+    shutil.copytree(PEERS / folder, root)
+    targets = PEER_TARGETS[folder]
+    originals = {t: (root / t).read_bytes() for t in targets}
+    monkeypatch.chdir(root)
+    rng = random.Random(SEED)
+    codes: dict[int, int] = {}
+    for number in range(PEER_RUNS):
+        target = rng.choice(targets)
+        text = mutate(originals[target].decode("utf-8"), rng)
+        (root / target).write_bytes(text.encode("utf-8", "surrogatepass"))
+        try:
+            code = main(["check", "--now", "2026-11-11", "--format", "json"])
+        finally:
+            (root / target).write_bytes(originals[target])
+        out, err = capsys.readouterr()
+        case = f"run {number} (seed {SEED}), {target}:\n{text[:2000]}\n--- stderr:\n{err[-2000:]}"
+        codes[code] = codes.get(code, 0) + 1
+        assert code in (0, 3), case
+        assert "Traceback" not in out + err, case
+        for model in json.loads(out)["models"]:
+            if Path(target).name in bad_files({}, model):
+                assert model["decision"] != "retrain", case
+    assert codes.get(3, 0) > 20  # the mutations do reach the readers' errors
