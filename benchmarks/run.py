@@ -300,7 +300,7 @@ def report_startup(folder: Path, *, seed: int, repeat: int) -> None:
 
 def report_drift(values: int, *, seed: int, repeat: int) -> None:
     from retrain_gate.kinds import drift_metric as drift
-    from retrain_gate.sources.distributions import Sample
+    from retrain_gate.sources.samples import Sample
 
     rng = random.Random(seed)
 

@@ -17,12 +17,8 @@ from retrain_gate.kinds import drift_tests
 from retrain_gate.kinds.drift_measures import js_distance, psi, to_histogram
 from retrain_gate.kinds.drift_metric import compare
 from retrain_gate.kinds.drift_tests import kolmogorov_sf as _kolmogorov_sf
-from retrain_gate.sources.distributions import (
-    Histogram,
-    Sample,
-    Unreadable,
-    parse_distributions,
-)
+from retrain_gate.sources.distributions import Unreadable, parse_distributions
+from retrain_gate.sources.samples import Histogram, Sample
 
 
 def numeric(edges: Sequence[float], counts: Sequence[float]) -> Histogram:
@@ -479,7 +475,7 @@ def test_ks_and_psi_run_on_200k_values_per_side() -> None:
 
 
 def test_distinct_values_are_counted_up_to_the_limit_only() -> None:
-    from retrain_gate.sources.distributions import count_distinct
+    from retrain_gate.sources.samples import count_distinct
 
     assert count_distinct([1.0, 2.0, 2.0], [3.0, 1.0], limit=3) == 3
     assert count_distinct([1.0, 2.0, 2.0], [3.0, 4.0], limit=3) is None

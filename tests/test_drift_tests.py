@@ -17,7 +17,7 @@ from retrain_gate.kinds.drift_tests import (
     normalised_wasserstein,
     wasserstein,
 )
-from retrain_gate.sources.distributions import Histogram, Sample
+from retrain_gate.sources.samples import Histogram, Sample
 
 CHI_CASES = [
     ([10, 20, 30, 40], [12, 18, 33, 37]),

@@ -43,7 +43,7 @@ FEW_VALUES = 5
 
 def choose(reference: Any, current: Any) -> str:
     """The test Evidently picks for a feature, by its type and size (module docstring)."""
-    from retrain_gate.sources.distributions import Sample
+    from retrain_gate.sources.samples import Sample
 
     if isinstance(reference, Sample) and isinstance(current, Sample):
         size = len(reference.values)
@@ -57,7 +57,7 @@ def choose(reference: Any, current: Any) -> str:
 def _distinct(reference: Any, current: Any, *, limit: int) -> int:
     """Distinct values (samples) or categories seen (histograms) on either side; for samples
     counted only up to `limit` (more is limit + 1)."""
-    from retrain_gate.sources.distributions import Sample, count_distinct
+    from retrain_gate.sources.samples import Sample, count_distinct
 
     if isinstance(reference, Sample) and isinstance(current, Sample):
         found = count_distinct(reference.values, current.values, limit=limit)
@@ -92,7 +92,7 @@ def evaluate_dataset_drift(rule: RuleConfig, ctx: Context) -> Outcome:
     from retrain_gate.errors import GateError
     from retrain_gate.kinds import drift_evidently
     from retrain_gate.kinds import drift_metric as drift
-    from retrain_gate.sources.distributions import Sample
+    from retrain_gate.sources.samples import Sample
 
     spec = rule.options["dataset_drift"]
     files = []

@@ -24,7 +24,7 @@ import math
 from collections import Counter
 
 from retrain_gate.errors import DataError
-from retrain_gate.sources.distributions import Distribution, Histogram, Sample, count_distinct
+from retrain_gate.sources.samples import Distribution, Histogram, Sample, count_distinct
 
 # Evidently bins a numeric sample by value up to this many distinct reference values.
 MAX_VALUES_BINNED_BY_VALUE = 20

@@ -92,7 +92,7 @@ from itertools import pairwise
 from typing import Literal
 
 from retrain_gate.errors import ConfigError, DataError
-from retrain_gate.sources.distributions import Distribution, Histogram, Sample, _number
+from retrain_gate.sources.samples import Distribution, Histogram, Sample, _number
 
 Metric = Literal["psi", "ks", "js", "chisquare", "wasserstein"]
 METRICS: tuple[Metric, ...] = ("psi", "ks", "js", "chisquare", "wasserstein")

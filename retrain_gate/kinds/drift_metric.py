@@ -19,7 +19,7 @@ from retrain_gate.kinds.drift_measures import (
     to_histogram,
 )
 from retrain_gate.kinds.drift_tests import chi_square, ks_2samp, reference_spread, wasserstein
-from retrain_gate.sources.distributions import Distribution, Sample
+from retrain_gate.sources.samples import Distribution, Sample
 
 
 def measure(
