@@ -13,6 +13,7 @@ import random
 import re
 import shutil
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,31 @@ def bad_files(report: dict[str, object], model: dict[str, object]) -> str:
     return "\n".join(problems + reasons)
 
 
+def mutated_runs(
+    root: Path,
+    targets: tuple[str, ...],
+    *,
+    runs: int,
+    now: str,
+    capsys: pytest.CaptureFixture[str],
+) -> Iterator[tuple[str, int, str, str, str]]:
+    """`runs` checks, each with one target file mutated (then restored): (target, exit
+    code, stdout, stderr, the case to show when an assertion fails)."""
+    originals = {t: (root / t).read_bytes() for t in targets}
+    rng = random.Random(SEED)
+    for number in range(runs):
+        target = rng.choice(targets)
+        text = mutate(originals[target].decode("utf-8"), rng)
+        (root / target).write_bytes(text.encode("utf-8", "surrogatepass"))
+        try:
+            code = main(["check", "--now", now, "--format", "json"])
+        finally:
+            (root / target).write_bytes(originals[target])
+        out, err = capsys.readouterr()
+        case = f"run {number} (seed {SEED}), {target}:\n{text[:2000]}\n--- stderr:\n{err[-2000:]}"
+        yield target, code, out, err, case
+
+
 def test_mutated_examples_never_crash_and_never_retrain_on_bad_data(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -93,22 +119,13 @@ def test_mutated_examples_never_crash_and_never_retrain_on_bad_data(
     # the sample's first 20 records, not 200: validating them was 40% of each run's time
     sample = root / "data" / "churn" / "sample.jsonl"
     sample.write_text("".join(sample.read_text(encoding="utf-8").splitlines(True)[:20]))
-    originals = {t: (root / t).read_bytes() for t in TARGETS}
     monkeypatch.chdir(root)
-    rng = random.Random(SEED)
     codes: dict[int, int] = {}
     refused_data = 0
     started = time.monotonic()
-    for number in range(RUNS):
-        target = rng.choice(TARGETS)
-        text = mutate(originals[target].decode("utf-8"), rng)
-        (root / target).write_bytes(text.encode("utf-8", "surrogatepass"))
-        try:
-            code = main(["check", "--now", "2026-11-28", "--format", "json"])
-        finally:
-            (root / target).write_bytes(originals[target])
-        out, err = capsys.readouterr()
-        case = f"run {number} (seed {SEED}), {target}:\n{text[:2000]}\n--- stderr:\n{err[-2000:]}"
+    for target, code, out, err, case in mutated_runs(
+        root, TARGETS, runs=RUNS, now="2026-11-28", capsys=capsys
+    ):
         codes[code] = codes.get(code, 0) + 1
         assert code != 70, case
         assert "Traceback" not in out + err, case
@@ -154,21 +171,11 @@ def test_mutated_peer_results_never_crash_and_never_retrain_on_bad_data(
 ) -> None:
     root = tmp_path / folder
     shutil.copytree(PEERS / folder, root)
-    targets = PEER_TARGETS[folder]
-    originals = {t: (root / t).read_bytes() for t in targets}
     monkeypatch.chdir(root)
-    rng = random.Random(SEED)
     codes: dict[int, int] = {}
-    for number in range(PEER_RUNS):
-        target = rng.choice(targets)
-        text = mutate(originals[target].decode("utf-8"), rng)
-        (root / target).write_bytes(text.encode("utf-8", "surrogatepass"))
-        try:
-            code = main(["check", "--now", "2026-11-11", "--format", "json"])
-        finally:
-            (root / target).write_bytes(originals[target])
-        out, err = capsys.readouterr()
-        case = f"run {number} (seed {SEED}), {target}:\n{text[:2000]}\n--- stderr:\n{err[-2000:]}"
+    for target, code, out, err, case in mutated_runs(
+        root, PEER_TARGETS[folder], runs=PEER_RUNS, now="2026-11-11", capsys=capsys
+    ):
         codes[code] = codes.get(code, 0) + 1
         assert code in (0, 3), case
         assert "Traceback" not in out + err, case
