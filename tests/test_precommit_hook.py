@@ -83,7 +83,8 @@ def test_one_rule_is_counted_in_the_singular(
         "version: 1\nmodels:\n  churn:\n    baseline: card.json\n"
         "    triggers:\n      - {name: old, max_age: 30d}\n"
     )
-    write(tmp_path, {"retrain-gate.yml": config})
+    card = '{"trained_at": "2026-11-01T06:00:00Z", "metrics": {"accuracy": 0.9}}'
+    write(tmp_path, {"retrain-gate.yml": config, "card.json": card})
     assert run_hook(tmp_path, monkeypatch) == 0
     assert capsys.readouterr().out == "retrain-gate.yml: valid (1 model, 1 rule)\n"
 

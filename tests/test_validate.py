@@ -423,3 +423,33 @@ def test_many_errors_are_located_in_one_reading_of_the_config(
     )
     # each error's line and column from one composed document, not one reading per error
     assert len(composed) <= 1
+
+
+def test_the_model_card_is_read_with_its_time_field_and_unit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = (
+        "version: 1\nmodels:\n"
+        "  iso:\n    metrics: {path: m.csv}\n"
+        "    baseline: {path: card.json, trained_at: creation_timestamp}\n"
+        "    triggers:\n      - {name: old, max_age: 30d}\n"
+        "  epoch:\n    metrics: {path: m.csv}\n"
+        "    baseline: {path: card.json, trained_at: creation_timestamp, time_unit: ms}\n"
+        "    triggers:\n      - {name: old, max_age: 30d}\n"
+        "  gone:\n    metrics: {path: m.csv}\n    baseline: missing.json\n"
+        "    triggers:\n      - {name: old, max_age: 30d}\n"
+    )
+    card = '{"version": 3, "creation_timestamp": 1793426400000, "metrics": {"accuracy": 0.9}}'
+    write(tmp_path, {"retrain-gate.yml": config, "m.csv": METRICS, "card.json": card})
+
+    code, err, out = run(tmp_path, ["validate"], monkeypatch, capsys)
+
+    assert code == 2
+    assert out == ""
+    assert err == [
+        E + "retrain-gate.yml:5:15: models.iso.baseline: card.json field creation_timestamp: "
+        "the time 1793426400000 is a number, not a date or an ISO 8601 timestamp "
+        "(an epoch time? say its unit with `time_unit: s` or `ms`)",
+        E + "retrain-gate.yml:15:15: models.gone.baseline: missing.json: file not found",
+        "2 errors in retrain-gate.yml",
+    ]

@@ -31,6 +31,10 @@ def model_data_errors(config: Config, model: ModelConfig) -> list[ConfigError]:
     if model.metrics is not None:
         named.append((None, model.metrics, ["models", model.name, "metrics"]))
     named += [(n, s, ["models", model.name, "sources", n]) for n, s in model.sources.items()]
+    if model.baseline is not None:  # the card too: its training time, as the config says
+        card = _card_error(config, model, ["models", model.name, "baseline"])
+        if card is not None:
+            found.append(card)
     for name, source, path in named:
         unreadable = _read_error(config, source, path)
         if unreadable is not None:
@@ -50,12 +54,33 @@ def _read_error(config: Config, source: SourceConfig, path: list[PathPart]) -> C
     except ConfigError as exc:
         return exc
     except GateError as exc:
-        line, column = locate(config, path)
-        return ConfigError(
-            f"{dotted(path)}: {exc.location + ': ' if exc.location else ''}{exc.message}",
-            file=config.path,
-            line=line or source.line,
-            column=column if line else None,
-            hint=exc.hint,
-        )
+        return _at_entry(config, path, exc, line=source.line)
     return None
+
+
+def _card_error(config: Config, model: ModelConfig, path: list[PathPart]) -> ConfigError | None:
+    """The error that stops `check` reading the model card (its `trained_at` field, in its
+    `time_unit`), at the model's `baseline:`; or None."""
+    from retrain_gate.sources.card import load_baseline
+
+    assert model.baseline is not None
+    try:
+        load_baseline(config.root, model.baseline, time=model.card_time)
+    except ConfigError as exc:
+        return exc
+    except GateError as exc:
+        return _at_entry(config, path, exc, line=model.line)
+    return None
+
+
+def _at_entry(
+    config: Config, path: list[PathPart], exc: GateError, *, line: int | None
+) -> ConfigError:
+    found, column = locate(config, path)
+    return ConfigError(
+        f"{dotted(path)}: {exc.location + ': ' if exc.location else ''}{exc.message}",
+        file=config.path,
+        line=found or line,
+        column=column if found else None,
+        hint=exc.hint,
+    )

@@ -53,6 +53,12 @@ def parse_time(value: object, *, where: str) -> datetime:
             ) from None
         within_calendar(parsed, text=text, where=where)
     else:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise DataError(
+                f"the time {shown(value)} is a number, not a date or an ISO 8601 timestamp",
+                file=where,
+                hint="an epoch time? say its unit with `time_unit: s` or `ms`",
+            )
         raise DataError(f"the time is missing or not text ({shown(value)})", file=where)
     if parsed.tzinfo is None:
         raise DataError(
