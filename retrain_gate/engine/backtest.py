@@ -94,6 +94,15 @@ class ReplayedDay:
     def errors(self) -> tuple[str, ...]:
         return self.verdict.errors
 
+    @property
+    def rules(self) -> str:
+        """The rules that made the day's decision, as the timeline names them."""
+        if self.status == "error":
+            return ", ".join(self.errors) or self.summary
+        if self.status == "blocked":
+            return f"{', '.join(self.fired)}; vetoed by {', '.join(self.vetoes)}"
+        return ", ".join(self.fired)
+
 
 @dataclass(frozen=True)
 class RealRetrain:

@@ -31,7 +31,6 @@ from retrain_gate.model import (
     group_members,
     group_mode,
 )
-from retrain_gate.report.backtest import rules_text
 from retrain_gate.results import Decision
 
 Change = Literal["added", "removed", "changed", "unchanged"]
@@ -248,7 +247,7 @@ def day_changes(old: ModelBacktest | None, new: ModelBacktest | None) -> tuple[D
                     entry.status,
                     previous.fired,
                     entry.fired,
-                    rules_text(entry),
+                    entry.rules,
                 )
             )
     return tuple(found)

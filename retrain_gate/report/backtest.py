@@ -50,18 +50,10 @@ class Segment:
     reason: str = ""  # an error day's: why it could not decide (its first day's)
 
 
-def rules_text(entry: ReplayedDay) -> str:
-    if entry.status == "error":
-        return ", ".join(entry.errors) or entry.summary
-    if entry.status == "blocked":
-        return f"{', '.join(entry.fired)}; vetoed by {', '.join(entry.vetoes)}"
-    return ", ".join(entry.fired)
-
-
 def segments(timeline: Sequence[ReplayedDay]) -> list[Segment]:
     found: list[Segment] = []
     for entry in timeline:
-        rules = rules_text(entry)
+        rules = entry.rules
         if found and found[-1].status == entry.status and found[-1].rules == rules:
             previous = found[-1]
             found[-1] = Segment(previous.first, entry.day, previous.days + 1, entry.status, rules)
