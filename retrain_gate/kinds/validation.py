@@ -21,10 +21,8 @@ from retrain_gate.kinds.days import Days
 from retrain_gate.kinds.series import day
 from retrain_gate.model import RuleConfig
 from retrain_gate.results import Outcome, Status
+from retrain_gate.sources.series import PASSED, RESULT_PREFIXES, WARNED
 
-# what `format: great_expectations` and `format: evidently` name each result
-PREFIXES = ("expectations.", "tests.")
-PASSED, WARNED = 1.0, 0.5
 _SHOWN = 5  # failed results named in a reason; the rest are counted
 
 
@@ -47,7 +45,7 @@ def judge_validation(rule: RuleConfig, days: Days) -> Judgement:
     names = [
         n
         for n in sorted(series.columns)
-        if n.startswith(PREFIXES) and not any(fnmatch.fnmatchcase(_short(n), p) for p in ignored)
+        if n.startswith(RESULT_PREFIXES) and not any(_matches(n, p) for p in ignored)
     ]
     if wanted != "all":
         patterns = [str(p) for p in wanted]
@@ -147,7 +145,7 @@ def _listed(names: list[str]) -> str:
 
 
 def _fields(options: Mapping[str, Any]) -> tuple[str, ...]:
-    return ("success", *(f"{p}*" for p in PREFIXES))
+    return ("success", *(f"{p}*" for p in RESULT_PREFIXES))
 
 
 _NAMES: dict[str, Any] = {

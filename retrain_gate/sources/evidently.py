@@ -25,9 +25,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from retrain_gate.errors import DataError
-from retrain_gate.sources.series import Record
+from retrain_gate.sources.series import FAILED, PASSED, WARNED, Record
 
-PASSED, WARNED, FAILED = 1.0, 0.5, 0.0
 _STATUS = {"SUCCESS": PASSED, "WARNING": WARNED, "FAIL": FAILED, "ERROR": FAILED}
 
 

@@ -28,9 +28,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from retrain_gate.errors import DataError
-from retrain_gate.sources.series import Record
+from retrain_gate.sources.series import FAILED, PASSED, WARNED, Record
 
-PASSED, WARNED, FAILED = 1.0, 0.5, 0.0
 _STATISTICS = (
     "evaluated_expectations",
     "successful_expectations",
@@ -60,8 +59,10 @@ def gx_records(data: Any, *, display: str) -> list[Record]:
             for name in _STATISTICS:
                 if isinstance(statistics.get(name), (int, float)):
                     totals[name] += statistics[name]
-        if time is None and _run_time(validation) is not None:
-            fields["run_time"] = time = _run_time(validation)
+        if time is None:
+            time = _run_time(validation)
+            if time is not None:
+                fields["run_time"] = time
         suite = str(validation.get("suite_name") or "")
         for expectation in _expectations(validation):
             label = _label(expectation)

@@ -21,6 +21,12 @@ class Series:
         return len(self.times)
 
 
+# A tool's verdict on one expectation or test, as its reader writes it (sources/evidently.py,
+# sources/great_expectations.py) and the validation check reads it; under these prefixes.
+PASSED, WARNED, FAILED = 1.0, 0.5, 0.0  # WARNED: failed, but not critical
+RESULT_PREFIXES = ("expectations.", "tests.")
+
+
 @dataclass(frozen=True)
 class Record:
     """One raw observation before columns are built."""
