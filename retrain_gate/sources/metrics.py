@@ -16,7 +16,7 @@ import csv
 import glob as globlib
 import io
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,6 @@ from typing import Any
 from retrain_gate.errors import DataError
 from retrain_gate.model import Format, ReadOptions
 from retrain_gate.sources.csv_columns import clean_csv_series
-from retrain_gate.sources.evidently import evidently_records
 from retrain_gate.sources.files import (
     FORMAT_SUFFIXES,
     _format_of,
@@ -34,7 +33,6 @@ from retrain_gate.sources.files import (
     read_text,
     resolve_inside,
 )
-from retrain_gate.sources.great_expectations import gx_records
 from retrain_gate.sources.series import Record, Series
 from retrain_gate.sources.values import (  # re-exported: the readers' public names
     flatten,
@@ -42,11 +40,6 @@ from retrain_gate.sources.values import (  # re-exported: the readers' public na
 )
 
 PLAIN = ReadOptions()
-# the results of the peers' tools, read into one observation per file
-PEER_FORMATS: dict[str, Callable[..., list[Record]]] = {
-    "evidently": evidently_records,
-    "great_expectations": gx_records,
-}
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T_](\d{2})[:-]?(\d{2})(?:[:-]?(\d{2}))?Z?)?")
 
 
@@ -131,8 +124,14 @@ def records_from_text(text: str, *, kind: str, display: str, delimiter: str = ",
     data = (
         parse_yaml(text, display=display) if kind == "yaml" else parse_json(text, display=display)
     )
-    if kind in PEER_FORMATS:  # Evidently's and Great Expectations' results: one observation
-        return PEER_FORMATS[kind](data, display=display)
+    if kind == "evidently":  # the peers' results: one observation per file
+        from retrain_gate.sources.evidently import evidently_records
+
+        return evidently_records(data, display=display)
+    if kind == "great_expectations":
+        from retrain_gate.sources.great_expectations import gx_records
+
+        return gx_records(data, display=display)
     records = list(_records_from_data(data, display=display))
     if not records:
         raise DataError("holds no records", file=display)
