@@ -248,7 +248,6 @@ def render(sources: list[dict[str, Any]], *, cards: list[Path], root: Path) -> s
         fields = source["fields"]
         if not fields:
             continue  # nothing numeric to judge
-        drift = "drift_share" in fields  # an Evidently report: retrain on dataset drift
         quality = next((f for f in fields if any(q in f.lower() for q in QUALITY)), fields[0])
         rows = next((f for f in fields if f.lower() in ("rows", "row_count", "n_rows")), None)
         metrics = ", ".join(f"{k}: {json.dumps(v)}" for k, v in source["metrics"].items())
@@ -262,35 +261,7 @@ def render(sources: list[dict[str, Any]], *, cards: list[Path], root: Path) -> s
         if card is not None:
             lines.append(f"    baseline: {card.relative_to(root).as_posix()}  # the model card")
         lines.append("    triggers:")
-        if drift and "dataset_drift" in fields:
-            lines += [
-                "      # retrain when Evidently finds the dataset drifted (its drift_share of",
-                "      # the columns drifted, each by its own test)",
-                "      - {name: dataset-drift, metric: dataset_drift, above: 0.5}",
-            ]
-        elif drift:
-            lines += [
-                "      # retrain when more than half the columns drifted, by Evidently's tests",
-                "      - {name: dataset-drift, metric: drift_share, above: 0.5}",
-            ]
-        else:
-            lines += [
-                "      # retrain when the metric is under a floor on 2 observations in a row:",
-                "      # set the floor your model must keep",
-                f"      - {{name: {_slug(quality)}-floor, metric: {quality}, below: 0.8, for: 2}}",
-            ]
-        if drift:
-            pass
-        elif card is not None:
-            lines += [
-                "      # retrain when the model is older than this",
-                "      - {name: stale-model, max_age: 90d}",
-            ]
-        else:
-            lines += [
-                "      # retrain when the metric leaves its recent range (4 standard deviations)",
-                f"      - {{name: {_slug(quality)}-anomaly, metric: {quality}, outside_sigma: 4}}",
-            ]
+        lines += _triggers(fields, quality=quality, card=card is not None)
         lines.append("    checks:")
         if rows is not None:
             lines += [
@@ -311,6 +282,38 @@ def render(sources: list[dict[str, Any]], *, cards: list[Path], root: Path) -> s
                 "freshness: 2d}",
             ]
     return "\n".join(lines) + "\n"
+
+
+def _triggers(fields: list[str], *, quality: str, card: bool) -> list[str]:
+    """The triggers of one model, each with its comment: an Evidently report retrains on
+    dataset drift; other metrics on a floor, and on the model's age or an anomaly."""
+    if "dataset_drift" in fields:
+        return [
+            "      # retrain when Evidently finds the dataset drifted (its drift_share of",
+            "      # the columns drifted, each by its own test)",
+            "      - {name: dataset-drift, metric: dataset_drift, above: 0.5}",
+        ]
+    if "drift_share" in fields:
+        return [
+            "      # retrain when more than half the columns drifted, by Evidently's tests",
+            "      - {name: dataset-drift, metric: drift_share, above: 0.5}",
+        ]
+    floor = [
+        "      # retrain when the metric is under a floor on 2 observations in a row:",
+        "      # set the floor your model must keep",
+        f"      - {{name: {_slug(quality)}-floor, metric: {quality}, below: 0.8, for: 2}}",
+    ]
+    if card:
+        return [
+            *floor,
+            "      # retrain when the model is older than this",
+            "      - {name: stale-model, max_age: 90d}",
+        ]
+    return [
+        *floor,
+        "      # retrain when the metric leaves its recent range (4 standard deviations)",
+        f"      - {{name: {_slug(quality)}-anomaly, metric: {quality}, outside_sigma: 4}}",
+    ]
 
 
 def _slug(name: str) -> str:
