@@ -120,3 +120,24 @@ def commit(root: Path, files: dict[str, str], message: str) -> str:
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", message)
     return git(root, "rev-parse", "HEAD")
+
+
+def check_decides_as_the_backtest(config: Any, *, days: slice = slice(None)) -> list[Any]:
+    """`check --now` the morning after each replayed day (of the one model's `days`)
+    decides as the backtest did that day, with the same summary; the days compared."""
+    from datetime import datetime, timedelta, timezone
+
+    from retrain_gate.engine.backtest_run import backtest_config
+    from retrain_gate.engine.gate import check
+
+    (model,) = backtest_config(config).models
+    compared = list(model.days[days])
+    for replayed in compared:
+        morning = datetime.combine(replayed.day + timedelta(days=1), datetime.min.time())
+        (result,) = check(config, now=morning.replace(tzinfo=timezone.utc), as_of=True).models
+        assert (replayed.day, result.decision, result.summary) == (
+            replayed.day,
+            replayed.status,
+            replayed.summary,
+        )
+    return compared

@@ -4,13 +4,12 @@ versions the card records (`previous`, `history`, as `retrain-gate record` write
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from retrain_gate.config.parse import load_config
 from retrain_gate.engine.backtest_run import backtest_config
-from retrain_gate.engine.gate import check
-from tests.conftest import daily_csv, write
+from tests.conftest import check_decides_as_the_backtest, daily_csv, write
 
 CONFIG = """\
 version: 1
@@ -59,16 +58,7 @@ def test_each_day_is_judged_against_the_card_of_its_time(tmp_path: Path) -> None
 
 
 def test_check_at_a_past_day_uses_that_days_card_as_the_backtest_does(tmp_path: Path) -> None:
-    config = load_config(repo(tmp_path))
-    (model,) = backtest_config(config).models
-    for replayed in model.days[7::5]:
-        now = datetime.combine(replayed.day + timedelta(days=1), datetime.min.time(), timezone.utc)
-        (result,) = check(config, now=now, as_of=True).models
-        assert (replayed.day, result.decision, result.summary) == (
-            replayed.day,
-            replayed.status,
-            replayed.summary,
-        )
+    assert check_decides_as_the_backtest(load_config(repo(tmp_path)), days=slice(7, None, 5))
 
 
 def test_a_card_without_versions_is_used_on_every_day_from_its_training(tmp_path: Path) -> None:

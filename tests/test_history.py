@@ -16,6 +16,7 @@ import pytest
 from retrain_gate.cli import main
 from retrain_gate.config.parse import load_config
 from retrain_gate.engine.backtest_run import backtest_config
+from tests.conftest import check_decides_as_the_backtest
 
 START = date(2026, 9, 1)
 RULES = """\
@@ -236,16 +237,8 @@ def test_the_history_benchmark_prints_both_ratios_at_both_sizes() -> None:
 
 
 def test_check_now_in_the_past_decides_as_the_backtest_did_that_day(tmp_path: Path) -> None:
-    from retrain_gate.engine.gate import check
-
     path = rewritten_repo(tmp_path, days_of_values(60))
-    config = load_config(path)
-    (replayed,) = backtest_config(config).models
-    for day in replayed.days[::7]:
-        now = midnight(day.day + timedelta(days=1))
-        (result,) = check(config, now=now, as_of=True).models
-        assert (day.day, result.decision) == (day.day, day.status)
-        assert result.summary == day.summary
+    assert check_decides_as_the_backtest(load_config(path), days=slice(None, None, 7))
 
 
 def test_a_card_rewritten_at_each_training_gives_the_backtest_its_versions(

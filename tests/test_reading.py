@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from retrain_gate.cli import main
-from tests.conftest import daily_csv, write
+from tests.conftest import check_decides_as_the_backtest, daily_csv, write
 
 START = date(2026, 11, 1)
 NOW = "2026-11-11"
@@ -345,17 +345,7 @@ def test_a_rule_naming_an_unknown_source_is_a_config_error(
 
 def test_the_backtest_replays_each_source_as_of_each_day(tmp_path: Path) -> None:
     from retrain_gate.config.parse import load_config
-    from retrain_gate.engine.backtest_run import backtest_config
-    from retrain_gate.engine.gate import check
 
     config = load_config(multi_repo(tmp_path, gx_ok=False) / "retrain-gate.yml")
-    (model,) = backtest_config(config).models
-    assert model.days[-1].status == "blocked"  # the last day's validation failed
-    for replayed in model.days:
-        now = datetime.combine(replayed.day + timedelta(days=1), datetime.min.time(), timezone.utc)
-        (result,) = check(config, now=now, as_of=True).models
-        assert (replayed.day, result.decision, result.summary) == (
-            replayed.day,
-            replayed.status,
-            replayed.summary,
-        )
+    compared = check_decides_as_the_backtest(config)
+    assert compared[-1].status == "blocked"  # the last day's validation failed
