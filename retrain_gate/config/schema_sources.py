@@ -5,6 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
+# how a time is written, in a metric source and in the model card alike
+TIME_UNIT: dict[str, Any] = {
+    "enum": ["iso", "s", "ms"],
+    "default": "iso",
+    "description": "How times are written: ISO 8601 (`iso`), or epoch seconds (`s`) or "
+    "milliseconds (`ms`, as MLflow and its model registry write them).",
+}
+TIMEZONE: dict[str, Any] = {
+    "type": "string",
+    "minLength": 1,
+    "description": "The zone of times written without one (`UTC`, `+02:00`, "
+    "`Europe/Paris`); without it such times are refused.",
+}
+
 
 def source_schema() -> dict[str, Any]:
     """`metrics:`, and each of `sources:`: where a metric series is committed and how."""
@@ -43,18 +57,8 @@ def source_schema() -> dict[str, Any]:
                 "Evidently report or snapshot JSON; `great_expectations`: a Great "
                 "Expectations validation or checkpoint result JSON.",
             },
-            "time_unit": {
-                "enum": ["iso", "s", "ms"],
-                "default": "iso",
-                "description": "How times are written: ISO 8601 (`iso`), or epoch "
-                "seconds (`s`) or milliseconds (`ms`, as MLflow writes them).",
-            },
-            "timezone": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The zone of times written without one (`UTC`, "
-                "`+02:00`, `Europe/Paris`); without it such times are refused.",
-            },
+            "time_unit": TIME_UNIT,
+            "timezone": TIMEZONE,
             "booleans": {
                 "type": "boolean",
                 "default": False,
@@ -113,21 +117,18 @@ def source_schema() -> dict[str, Any]:
 
 def card_schema() -> dict[str, Any]:
     """`baseline:`: the model card, a path or {path, history, trained_at, ...}."""
+    card_path = {"type": "string", "minLength": 1, "description": "The model card (JSON or YAML)."}
     return {
         "description": "The model card (JSON or YAML): its path, or {path, history, "
         "trained_at, time_unit, timezone}.",
         "anyOf": [
-            {"type": "string", "minLength": 1},
+            card_path,
             {
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["path"],
                 "properties": {
-                    "path": {
-                        "type": "string",
-                        "minLength": 1,
-                        "description": "The model card (JSON or YAML).",
-                    },
+                    "path": card_path,
                     "history": {
                         "enum": ["file", "git"],
                         "default": "file",
@@ -142,18 +143,8 @@ def card_schema() -> dict[str, Any]:
                         "description": "The card's field holding the training time "
                         "(a dotted path), e.g. a registry's `creation_timestamp`.",
                     },
-                    "time_unit": {
-                        "enum": ["iso", "s", "ms"],
-                        "default": "iso",
-                        "description": "How that time is written: ISO 8601, or epoch "
-                        "seconds or milliseconds (MLflow's registry writes `ms`).",
-                    },
-                    "timezone": {
-                        "type": "string",
-                        "minLength": 1,
-                        "description": "The zone of a time written without one; "
-                        "without it such a time is refused.",
-                    },
+                    "time_unit": TIME_UNIT,
+                    "timezone": TIMEZONE,
                 },
             },
         ],
