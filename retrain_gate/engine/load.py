@@ -60,9 +60,9 @@ def series_fields(model: ModelConfig, source: str | None = None) -> tuple[set[st
             continue
         if rule.metric:
             metrics.add(rule.metric)
-        metrics.update(registry(rule.role)[rule.kind].fields(rule.options))
-        if rule.kind == "required_fields":
-            presence.update(str(f) for f in rule.options["required"])
+        kind = registry(rule.role)[rule.kind]
+        metrics.update(kind.fields(rule.options))
+        presence.update(kind.presence(rule.options))
     return metrics, presence - metrics
 
 

@@ -60,8 +60,10 @@ class Kind:
     uses_baseline: bool = False
     # option paths whose values are repository files, and how to parse them
     inputs: Callable[[Mapping[str, Any]], tuple[tuple[str, FileKind], ...]] = lambda _o: ()
-    # series fields read besides `metric:` (a name ending in `*`: every field it begins)
+    # series fields read besides `metric:` (a name ending in `*`: every field it begins),
+    # and fields that need only be present (text is fine)
     fields: Callable[[Mapping[str, Any]], tuple[str, ...]] = lambda _o: ()
+    presence: Callable[[Mapping[str, Any]], tuple[str, ...]] = lambda _o: ()
     # extra semantic checks on the options: return (option, message) pairs
     semantic: Callable[[Mapping[str, Any]], list[tuple[str, str]]] = lambda _o: []
 

@@ -101,4 +101,5 @@ KIND = Kind(
     },
     required=(),
     judge=judge_required_fields,
+    presence=lambda options: tuple(str(f) for f in options["required"]),
 )
